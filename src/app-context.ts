@@ -1,0 +1,31 @@
+import type { Config } from './config.js';
+import { ModelCatalog } from './providers/model-catalog.js';
+import { AgentService } from './services/agents.js';
+import { BlockService } from './services/blocks.js';
+import { ToolService } from './services/tools.js';
+import { openStore, type Store } from './store/store.js';
+
+/** Everything the HTTP layer needs, built once. */
+export interface AppContext {
+  config: Config;
+  store: Store;
+  models: ModelCatalog;
+  agents: AgentService;
+  blocks: BlockService;
+  tools: ToolService;
+}
+
+/** Opens and migrates the store, seeds the built-in tools, and wires the services. */
+export async function createAppContext(config: Config): Promise<AppContext> {
+  const store = openStore(config.store);
+  try {
+    await store.migrate();
+    const models = new ModelCatalog(config.providers);
+    const tools = new ToolService(store);
+    await tools.ensureBuiltinTools();
+    return { config, store, models, agents: new AgentService(store, models), blocks: new BlockService(store), tools };
+  } catch (error) {
+    await store.close();
+    throw error;
+  }
+}

@@ -1,0 +1,53 @@
+import Fastify, { type FastifyInstance } from 'fastify';
+import swagger from '@fastify/swagger';
+import { jsonSchemaTransform, validatorCompiler } from 'fastify-type-provider-zod';
+import type { AppContext } from '../app-context.js';
+import { registerAuth } from './plugins/auth.js';
+import { registerErrorHandler } from './plugins/errors.js';
+import { agentRoutes } from './routes/agents.js';
+import { blockRoutes } from './routes/blocks.js';
+import { healthRoutes } from './routes/health.js';
+import { toolRoutes } from './routes/tools.js';
+
+export interface BuildAppOptions {
+  logger?: boolean | { level: string };
+}
+
+/** Builds the Fastify app around a ready context. It never listens; `cli.ts` does. */
+export async function buildApp(context: AppContext, options: BuildAppOptions = {}): Promise<FastifyInstance> {
+  const app = Fastify({
+    logger: options.logger ?? false,
+    bodyLimit: 50 * 1024 * 1024,
+    // The official client calls some paths with a trailing slash and some without.
+    routerOptions: { ignoreTrailingSlash: true, ignoreDuplicateSlashes: true, maxParamLength: 500 },
+  });
+  app.setValidatorCompiler(validatorCompiler);
+  // Responses are built by typed serializers; the response schemas document them in OpenAPI.
+  app.setSerializerCompiler(() => (data) => JSON.stringify(data));
+  // The official client sends `{}` or nothing with DELETE and PATCH attach calls.
+  app.addContentTypeParser('application/json', { parseAs: 'string' }, (_request, body, done) => {
+    const text = String(body);
+    if (!text.trim()) return done(null, undefined);
+    try {
+      done(null, JSON.parse(text));
+    } catch {
+      const error = Object.assign(new Error('The request body is not valid JSON'), { statusCode: 400 });
+      done(error, undefined);
+    }
+  });
+
+  registerErrorHandler(app, (error) => context.store.dialect.isUnavailable(error));
+  registerAuth(app, context.config.password);
+
+  await app.register(swagger, {
+    openapi: { info: { title: 'Mnemo', description: 'A Letta-compatible server for stateful agents', version: '0.1.0' } },
+    transform: jsonSchemaTransform,
+  });
+  app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
+
+  await app.register(healthRoutes(context));
+  await app.register(agentRoutes(context), { prefix: '/v1' });
+  await app.register(blockRoutes(context), { prefix: '/v1' });
+  await app.register(toolRoutes(context), { prefix: '/v1' });
+  return app;
+}

@@ -1,0 +1,125 @@
+import type { ToolRule } from '../domain/agent.js';
+import type { Block } from '../domain/block.js';
+
+export interface MemoryMetadata {
+  agentId: string;
+  conversationId: string;
+  /** When the prompt was compiled; shown in the agent's timezone. */
+  compiledAt: Date;
+  timezone: string;
+  recallMessageCount: number;
+  archivalPassageCount: number;
+  archivalTags: string[];
+}
+
+export interface CompileInput {
+  system: string;
+  blocks: Block[];
+  toolRules: ToolRule[];
+  metadata: MemoryMetadata;
+  /** Anthropic models are shown block values with line numbers. */
+  lineNumbers?: boolean;
+}
+
+function renderBlock(block: Block, lineNumbers: boolean): string {
+  const metadata = [
+    ...(block.readOnly ? ['- read_only=true'] : []),
+    `- chars_current=${block.value.length}`,
+    `- chars_limit=${block.limit}`,
+  ];
+  const value = lineNumbers
+    ? [
+        '# NOTE: Line numbers shown below (with arrows like \'1→\') are to help during editing. Do NOT include line number prefixes in your memory edit tool calls.',
+        ...block.value.split('\n').map((line, index) => `${index + 1}→ ${line}`),
+      ].join('\n')
+    : block.value;
+  return [
+    `<${block.label}>`,
+    '<description>',
+    block.description ?? '',
+    '</description>',
+    '<metadata>',
+    ...metadata,
+    '</metadata>',
+    '<value>',
+    value,
+    '</value>',
+    `</${block.label}>`,
+  ].join('\n');
+}
+
+const HIDDEN_RULE_TYPES = new Set(['required_before_exit', 'requires_approval']);
+
+function describeRule(rule: ToolRule): string | undefined {
+  if (typeof rule.prompt_template === 'string' && rule.prompt_template) return rule.prompt_template.replaceAll('{{ tool_name }}', rule.tool_name);
+  switch (rule.type) {
+    case 'run_first':
+      return `The tool ${rule.tool_name} must be called first.`;
+    case 'exit_loop':
+      return `The tool ${rule.tool_name} ends your turn: after calling it you stop.`;
+    case 'continue_loop':
+      return `After calling ${rule.tool_name} you continue with another step.`;
+    case 'constrain_child_tools':
+      return `After calling ${rule.tool_name} you may only call: ${(rule.children as string[]).join(', ')}.`;
+    case 'parent_last_tool':
+      return `The tools ${(rule.children as string[]).join(', ')} may only be called right after ${rule.tool_name}.`;
+    case 'conditional':
+      return `After calling ${rule.tool_name}, the next tool depends on its result.`;
+    case 'max_count_per_step':
+      return `The tool ${rule.tool_name} may be called at most ${String(rule.max_count_limit)} times per turn.`;
+    default:
+      return undefined;
+  }
+}
+
+function formatCompiledAt(date: Date, timezone: string): string {
+  const parts = Object.fromEntries(
+    new Intl.DateTimeFormat('en-US', {
+      timeZone: timezone,
+      year: 'numeric',
+      month: '2-digit',
+      day: '2-digit',
+      hour: '2-digit',
+      minute: '2-digit',
+      second: '2-digit',
+      hour12: true,
+      timeZoneName: 'longOffset',
+    })
+      .formatToParts(date)
+      .map((part) => [part.type, part.value]),
+  );
+  const offset = (parts.timeZoneName ?? 'GMT').replace('GMT', '').replace(':', '') || '+0000';
+  return `${parts.year}-${parts.month}-${parts.day} ${parts.hour}:${parts.minute}:${parts.second} ${parts.dayPeriod} UTC${offset}`;
+}
+
+/** The system prompt the model sees: the agent's system text, its memory, and memory metadata. */
+export function compileSystemPrompt(input: CompileInput): string {
+  const sections = [input.system];
+  const blocks = input.blocks.filter((block) => !block.hidden);
+  sections.push(
+    [
+      '<memory_blocks>',
+      'The following memory blocks are currently engaged in your core memory unit:',
+      '',
+      blocks.map((block) => renderBlock(block, Boolean(input.lineNumbers))).join('\n\n'),
+      '</memory_blocks>',
+    ].join('\n'),
+  );
+  const rules = input.toolRules.filter((rule) => !HIDDEN_RULE_TYPES.has(rule.type)).map(describeRule).filter(Boolean);
+  if (rules.length) sections.push(['<tool_usage_rules>', ...rules.map((rule) => `<tool_rule>${rule}</tool_rule>`), '</tool_usage_rules>'].join('\n'));
+  const meta = input.metadata;
+  const metadataLines = [
+    '<memory_metadata>',
+    `- AGENT_ID: ${meta.agentId}`,
+    `- CONVERSATION_ID: ${meta.conversationId}`,
+    `- System prompt last recompiled: ${formatCompiledAt(meta.compiledAt, meta.timezone)}`,
+    `- ${meta.recallMessageCount} previous messages between you and the user are stored in recall memory (use tools to access them)`,
+    ...(meta.archivalPassageCount > 0
+      ? [`- ${meta.archivalPassageCount} total memories you created are stored in archival memory (use tools to access them)`]
+      : []),
+    ...(meta.archivalTags.length ? [`- Available archival memory tags: ${meta.archivalTags.join(', ')}`] : []),
+    '</memory_metadata>',
+  ];
+  sections.push(metadataLines.join('\n'));
+  return sections.join('\n\n');
+}

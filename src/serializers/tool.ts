@@ -1,0 +1,43 @@
+import type { AgentTool, ToolRule } from '../domain/agent.js';
+import type { Tool } from '../domain/tool.js';
+import type { ToolWire } from '../schemas/tools.js';
+
+export function toToolWire(tool: Tool): ToolWire {
+  return {
+    id: tool.id,
+    name: tool.name,
+    description: tool.description,
+    tool_type: tool.toolType,
+    source_type: tool.sourceType,
+    source_code: tool.sourceCode,
+    json_schema: tool.jsonSchema,
+    args_json_schema: tool.argsJsonSchema,
+    tags: tool.tags,
+    return_char_limit: tool.returnCharLimit,
+    pip_requirements: tool.pipRequirements?.map((r) => ({ name: r.name, version: r.version ?? null })) ?? null,
+    npm_requirements: tool.npmRequirements?.map((r) => ({ name: r.name, version: r.version ?? null })) ?? null,
+    default_requires_approval: tool.defaultRequiresApproval,
+    enable_parallel_execution: tool.enableParallelExecution,
+    metadata_: tool.metadata,
+    project_id: tool.projectId,
+    created_by_id: tool.createdById,
+    last_updated_by_id: tool.lastUpdatedById,
+    created_at: tool.createdAt,
+    updated_at: tool.updatedAt,
+  };
+}
+
+/**
+ * An agent's tool rules as Letta shows them, where approval is a `requires_approval` rule: the
+ * agent's own setting for a tool (agent_tools.requires_approval) wins over a stored rule, and
+ * the tool's default_requires_approval applies when the agent has none.
+ */
+export function toolRulesWithApprovals(rules: ToolRule[], tools: AgentTool[]): ToolRule[] {
+  const declined = new Set(tools.filter((tool) => tool.requiresApproval === false).map((tool) => tool.name));
+  const kept = rules.filter((rule) => !(rule.type === 'requires_approval' && declined.has(rule.tool_name)));
+  const present = new Set(kept.filter((rule) => rule.type === 'requires_approval').map((rule) => rule.tool_name));
+  const added = tools
+    .filter((tool) => (tool.requiresApproval ?? tool.defaultRequiresApproval) === true && !present.has(tool.name))
+    .map((tool): ToolRule => ({ type: 'requires_approval', tool_name: tool.name, prompt_template: null }));
+  return [...kept, ...added];
+}

@@ -1,0 +1,42 @@
+import pg from 'pg';
+import { PostgresDialect, sql, type ColumnDefinitionBuilder, type Expression, type SqlBool } from 'kysely';
+import { escapeLike, type StoreDialect } from './dialect.js';
+
+// int8 (bigint) columns hold sequence numbers well below 2^53: read them as numbers.
+pg.types.setTypeParser(pg.types.builtins.INT8, (value) => Number(value));
+
+const UNAVAILABLE_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'ENOTFOUND', '57P01', '57P03', '53300', '08006', '08001', '08003']);
+
+export class PostgresStoreDialect implements StoreDialect {
+  readonly name = 'postgres' as const;
+  readonly autoIncrementType = 'bigint' as const;
+
+  constructor(private readonly connectionString: string) {}
+
+  createKyselyDialect(): PostgresDialect {
+    const pool = new pg.Pool({ connectionString: this.connectionString, max: 10 });
+    // An idle client losing its connection must not crash the server; the next query reconnects.
+    pool.on('error', () => undefined);
+    return new PostgresDialect({ pool });
+  }
+
+  autoIncrementPrimaryKey(column: ColumnDefinitionBuilder): ColumnDefinitionBuilder {
+    return column.primaryKey().generatedByDefaultAsIdentity();
+  }
+
+  containsIgnoringCase(expression: Expression<string | null>, needle: string): Expression<SqlBool> {
+    return sql<SqlBool>`${expression} ilike ${`%${escapeLike(needle)}%`} escape '\\'`;
+  }
+
+  isUniqueViolation(error: unknown): boolean {
+    return (error as { code?: string } | null)?.code === '23505';
+  }
+
+  isForeignKeyViolation(error: unknown): boolean {
+    return (error as { code?: string } | null)?.code === '23503';
+  }
+
+  isUnavailable(error: unknown): boolean {
+    return UNAVAILABLE_CODES.has((error as { code?: string } | null)?.code ?? '');
+  }
+}

@@ -1,0 +1,45 @@
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import BetterSqlite3 from 'better-sqlite3';
+import { SqliteDialect, sql, type ColumnDefinitionBuilder, type Expression, type SqlBool } from 'kysely';
+import { escapeLike, type StoreDialect } from './dialect.js';
+
+export class SqliteStoreDialect implements StoreDialect {
+  readonly name = 'sqlite' as const;
+  readonly autoIncrementType = 'integer' as const;
+
+  constructor(private readonly filename: string) {}
+
+  createKyselyDialect(): SqliteDialect {
+    if (this.filename !== ':memory:') mkdirSync(dirname(this.filename), { recursive: true });
+    const database = new BetterSqlite3(this.filename);
+    database.pragma('journal_mode = WAL');
+    database.pragma('synchronous = NORMAL');
+    database.pragma('foreign_keys = ON');
+    database.pragma('busy_timeout = 5000');
+    return new SqliteDialect({ database });
+  }
+
+  autoIncrementPrimaryKey(column: ColumnDefinitionBuilder): ColumnDefinitionBuilder {
+    return column.primaryKey().autoIncrement();
+  }
+
+  containsIgnoringCase(expression: Expression<string | null>, needle: string): Expression<SqlBool> {
+    // SQLite's LIKE ignores ASCII case; lower() on both sides covers the rest it can.
+    return sql<SqlBool>`lower(${expression}) like lower(${`%${escapeLike(needle)}%`}) escape '\\'`;
+  }
+
+  isUniqueViolation(error: unknown): boolean {
+    const code = (error as { code?: string } | null)?.code;
+    return code === 'SQLITE_CONSTRAINT_UNIQUE' || code === 'SQLITE_CONSTRAINT_PRIMARYKEY';
+  }
+
+  isForeignKeyViolation(error: unknown): boolean {
+    return (error as { code?: string } | null)?.code === 'SQLITE_CONSTRAINT_FOREIGNKEY';
+  }
+
+  isUnavailable(error: unknown): boolean {
+    const code = (error as { code?: string } | null)?.code ?? '';
+    return code === 'SQLITE_BUSY' || code === 'SQLITE_CANTOPEN' || code === 'SQLITE_FULL' || code === 'SQLITE_IOERR';
+  }
+}

@@ -1,0 +1,22 @@
+import type { Kysely, Migration, MigrationProvider } from 'kysely';
+import type { StoreDialect } from '../dialects/dialect.js';
+import * as initial from './0001_initial.js';
+
+interface DialectMigration {
+  up(db: Kysely<any>, dialect: StoreDialect): Promise<void>;
+}
+
+/** Append-only, in order. The key is the migration's recorded name. */
+const MIGRATIONS: Record<string, DialectMigration> = {
+  '0001_initial': initial,
+};
+
+export class MnemoMigrationProvider implements MigrationProvider {
+  constructor(private readonly dialect: StoreDialect) {}
+
+  async getMigrations(): Promise<Record<string, Migration>> {
+    return Object.fromEntries(
+      Object.entries(MIGRATIONS).map(([name, migration]) => [name, { up: (db: Kysely<any>) => migration.up(db, this.dialect) }]),
+    );
+  }
+}

@@ -1,0 +1,26 @@
+import type { StoreDialect } from '../dialects/dialect.js';
+import type { Executor } from '../store.js';
+import { AgentRepository } from './agents.js';
+import { BlockRepository } from './blocks.js';
+import { IdentityRepository } from './identities.js';
+import { MessageRepository } from './messages.js';
+import { ToolRepository } from './tools.js';
+
+/** Every repository, bound to one executor (the database or a transaction). */
+export interface Repositories {
+  agents: AgentRepository;
+  blocks: BlockRepository;
+  tools: ToolRepository;
+  identities: IdentityRepository;
+  messages: MessageRepository;
+}
+
+export function createRepositories(db: Executor, dialect: StoreDialect): Repositories {
+  return {
+    agents: new AgentRepository(db, dialect),
+    blocks: new BlockRepository(db, dialect),
+    tools: new ToolRepository(db, dialect),
+    identities: new IdentityRepository(db, dialect),
+    messages: new MessageRepository(db, dialect),
+  };
+}
