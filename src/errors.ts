@@ -24,6 +24,7 @@ const KIND_NAMES: Record<string, string> = {
   run: 'Run',
   step: 'Step',
   conversation: 'Conversation',
+  source: 'Folder',
   'agent-env': 'Agent environment variable',
 };
 

@@ -83,3 +83,18 @@ export interface Agent extends AgentRecord {
 export interface AgentTool extends Tool {
   requiresApproval: boolean | null;
 }
+
+/** Filters of the agent list (all optional; tags match any unless matchAllTags). */
+export interface AgentListFilter {
+  name?: string | null;
+  tags?: string[] | null;
+  matchAllTags?: boolean;
+  queryText?: string | null;
+  identityId?: string | null;
+  identifierKeys?: string[] | null;
+  projectId?: string | null;
+  templateId?: string | null;
+  baseTemplateId?: string | null;
+  createdById?: string | null;
+  lastStopReason?: string | null;
+}

@@ -1,13 +1,13 @@
 import { randomInt } from 'node:crypto';
-import { AGENT_RELATIONSHIPS, type Agent, type AgentRecord, type AgentRelationship, type AgentType, type JsonObject, type ToolRule } from '../domain/agent.js';
+import { AGENT_RELATIONSHIPS, type Agent, type AgentListFilter, type AgentRecord, type AgentRelationship, type AgentType, type JsonObject, type ToolRule } from '../domain/agent.js';
 import type { Block } from '../domain/block.js';
 import type { PageRequest } from '../domain/pagination.js';
-import { NotFoundError, ValidationError, type ValidationIssue } from '../errors.js';
+import { NotFoundError, NotImplementedError, ValidationError, type ValidationIssue } from '../errors.js';
 import { compileSystemPrompt } from '../memory/compile-system-prompt.js';
 import { defaultSystemPrompt } from '../memory/default-system-prompts.js';
 import type { CreateAgentRequest, UpdateAgentRequest } from '../schemas/agents.js';
 import type { CreateBlockRequest } from '../schemas/blocks.js';
-import type { AgentListFilter, AgentOrderBy, AgentPatch } from '../store/repositories/agents.js';
+import type { AgentOrderBy, AgentPatch } from '../store/repositories/agents.js';
 import type { Repositories } from '../store/repositories/index.js';
 import type { Store } from '../store/store.js';
 import { baseToolNamesFor } from '../tools/builtin/catalog.js';
@@ -77,6 +77,10 @@ export class AgentService {
   ) {}
 
   async create(request: CreateAgentRequest): Promise<Agent> {
+    if (request.from_template || request.template) throw new NotImplementedError('Agent templates');
+    const folderId = request.folder_ids?.[0] ?? request.source_ids?.[0];
+    // Folders arrive with the folders issue; until then no folder id can exist.
+    if (folderId) throw new NotFoundError('source', folderId);
     const agentType: AgentType = request.agent_type ?? 'letta_v1_agent';
     const memoryBlocks = request.memory_blocks ?? [];
     const issues = checkBlockValues(memoryBlocks, 'memory_blocks');
@@ -158,8 +162,14 @@ export class AgentService {
     return this.withRelationships(this.store.repos, records, relationships);
   }
 
+  count(filter: AgentListFilter): Promise<number> {
+    return this.store.repos.agents.countMatching(filter);
+  }
+
   async update(agentId: string, request: UpdateAgentRequest): Promise<Agent> {
     const current = await this.store.repos.agents.get(agentId);
+    const folderId = request.folder_ids?.[0] ?? request.source_ids?.[0];
+    if (folderId) throw new NotFoundError('source', folderId);
     const issues: ValidationIssue[] = [];
     const patch: AgentPatch = {};
     const modelChanged = request.model && request.model !== current.model;

@@ -69,6 +69,10 @@ export class BlockService {
     return this.store.repos.blocks.list(filter, page);
   }
 
+  count(filter: BlockListFilter): Promise<number> {
+    return this.store.repos.blocks.countMatching(filter);
+  }
+
   update(blockId: string, request: UpdateBlockRequest): Promise<Block> {
     return this.store.transaction((repos) => this.updateIn(repos, blockId, request));
   }

@@ -90,6 +90,11 @@ describe.each(DIALECTS)('agents on %s', (dialect) => {
       expect(bare.tools.map((tool) => tool.id)).toEqual([search.id]);
     });
 
+    it('answers 404 for a folder that does not exist and 501 for templates', async () => {
+      await expectApiError(server.client.agents.create({ model: MODEL, folder_ids: ['source-00000000-0000-4000-8000-000000000000'] }), 404, 'Folder with ID');
+      await expectApiError(server.client.agents.create({ model: MODEL, from_template: 'my-template' }), 501, 'Agent templates');
+    });
+
     it('keeps initial messages in context after the system message', async () => {
       const agent = await server.client.agents.create({
         model: MODEL,
@@ -131,6 +136,30 @@ describe.each(DIALECTS)('agents on %s', (dialect) => {
       const onlyBlocks = await server.client.agents.retrieve(agent.id, { include: ['agent.blocks'] });
       expect(onlyBlocks.blocks).toHaveLength(1);
       expect(onlyBlocks.tags).toEqual([]);
+    });
+  });
+
+  describe('GET /v1/agents/count', () => {
+    it('counts the agents matching the filters', async () => {
+      for (const tags of [['count-a'], ['count-a', 'count-b']]) await server.client.agents.create({ model: MODEL, tags });
+      expect(await server.client.get('/v1/agents/count', { query: { tags: ['count-a'] } })).toBe(2);
+      expect(await server.client.get('/v1/agents/count', { query: { tags: ['count-a', 'count-b'], match_all_tags: true } })).toBe(1);
+      await expectApiError(server.client.get('/v1/agents/count', { query: { match_all_tags: 'maybe' } }), 422, 'query.match_all_tags');
+    });
+  });
+
+  describe('GET /v1/agents/{agent_id}/core-memory and POST .../recompile', () => {
+    it('returns the memory and rewrites the system message from the current blocks', async () => {
+      const agent = await server.client.agents.create({ model: MODEL, memory_blocks: [{ label: 'human', value: 'likes tea' }] });
+      const memory = (await server.client.get(`/v1/agents/${agent.id}/core-memory`)) as { blocks: { value: string }[] };
+      expect(memory.blocks.map((block) => block.value)).toEqual(['likes tea']);
+      await server.client.agents.blocks.update('human', { agent_id: agent.id, value: 'likes coffee' });
+      const prompt = await server.client.agents.recompile(agent.id);
+      expect(prompt).toContain('likes coffee');
+      const again = (await server.client.post(`/v1/agents/${agent.id}/system-prompt/recompile`, { query: { dry_run: true } })) as string;
+      expect(again).toContain('likes coffee');
+      const stored = await server.context.store.repos.messages.get(agent.message_ids![0]!);
+      expect(JSON.stringify(stored.content)).toContain('likes coffee');
     });
   });
 

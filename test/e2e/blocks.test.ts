@@ -60,6 +60,7 @@ describe.each(DIALECTS)('blocks on %s', (dialect) => {
       expect(odd.items.map((block) => block.value)).toEqual(['value 1', 'value 3']);
       const both = await server.client.blocks.list({ label: 'pagetest', tags: ['even', 'x'], match_all_tags: true });
       expect(both.items).toHaveLength(3);
+      expect(await server.client.get('/v1/blocks/count', { query: { label: 'pagetest', tags: ['odd'] } })).toBe(2);
       const search = await server.client.blocks.list({ value_search: 'VALUE 3' });
       expect(search.items.map((block) => block.id)).toEqual([made[3]!.id]);
     });

@@ -10,9 +10,28 @@ import {
   retrieveAgentQuerySchema,
   updateAgentRequestSchema,
 } from '../../schemas/agents.js';
-import { emptyObjectResponse } from '../../schemas/common.js';
+import { emptyObjectResponse, queryBoolean } from '../../schemas/common.js';
 import { toAgentState } from '../../serializers/agent-state.js';
 import { relationshipsFromInclude } from '../../services/agents.js';
+import type { AgentListFilter } from '../../domain/agent.js';
+
+const countAgentsQuerySchema = listAgentsQuerySchema.omit({ before: true, after: true, limit: true, order: true, order_by: true, ascending: true, sort_by: true, include: true, include_relationships: true });
+
+function agentFilter(query: z.infer<typeof countAgentsQuerySchema>): AgentListFilter {
+  return {
+    name: query.name,
+    tags: query.tags,
+    matchAllTags: query.match_all_tags ?? false,
+    queryText: query.query_text,
+    identityId: query.identity_id,
+    identifierKeys: query.identifier_keys,
+    projectId: query.project_id,
+    templateId: query.template_id,
+    baseTemplateId: query.base_template_id,
+    createdById: query.created_by_id,
+    lastStopReason: query.last_stop_reason,
+  };
+}
 
 export function agentRoutes({ agents }: AppContext): FastifyPluginAsync {
   return async (base) => {
@@ -26,25 +45,17 @@ export function agentRoutes({ agents }: AppContext): FastifyPluginAsync {
       const query = request.query;
       const order = query.ascending === undefined ? query.order : query.ascending ? 'asc' : 'desc';
       const list = await agents.list(
-        {
-          name: query.name,
-          tags: query.tags,
-          matchAllTags: query.match_all_tags ?? false,
-          queryText: query.query_text,
-          identityId: query.identity_id,
-          identifierKeys: query.identifier_keys,
-          projectId: query.project_id,
-          templateId: query.template_id,
-          baseTemplateId: query.base_template_id,
-          createdById: query.created_by_id,
-          lastStopReason: query.last_stop_reason,
-        },
+        agentFilter(query),
         { before: query.before, after: query.after, limit: query.limit, order },
         query.order_by,
         relationshipsFromInclude(query.include ?? query.include_relationships?.map((name) => `agent.${name}`)),
       );
       return list.map(toAgentState);
     });
+
+    app.get('/agents/count', { schema: { querystring: countAgentsQuerySchema, response: { 200: z.number().int() } } }, async (request) =>
+      agents.count(agentFilter(request.query)),
+    );
 
     app.get(
       '/agents/:agent_id',
@@ -66,16 +77,19 @@ export function agentRoutes({ agents }: AppContext): FastifyPluginAsync {
       return {};
     });
 
-    app.post(
-      '/agents/:agent_id/recompile',
-      {
-        schema: {
-          params: agentIdParams,
-          querystring: z.object({ dry_run: z.stringbool().optional(), update_timestamp: z.stringbool().optional() }),
-          response: { 200: z.string() },
-        },
+    const recompile = {
+      schema: {
+        params: agentIdParams,
+        querystring: z.object({ dry_run: queryBoolean.optional(), update_timestamp: queryBoolean.optional() }),
+        response: { 200: z.string() },
       },
-      async (request) => agents.recompile(request.params.agent_id, request.query.dry_run ?? false),
+    };
+    for (const path of ['/agents/:agent_id/recompile', '/agents/:agent_id/system-prompt/recompile']) {
+      app.post(path, recompile, async (request) => agents.recompile(request.params.agent_id, request.query.dry_run ?? false));
+    }
+
+    app.get('/agents/:agent_id/core-memory', { schema: { params: agentIdParams, response: { 200: agentStateSchema.shape.memory } } }, async (request) =>
+      toAgentState(await agents.get(request.params.agent_id, new Set(['blocks']))).memory,
     );
   };
 }

@@ -44,6 +44,15 @@ export function blockRoutes({ blocks, agents }: AppContext): FastifyPluginAsync 
       return list.map(toBlockWire);
     });
 
+    app.get(
+      '/blocks/count',
+      { schema: { querystring: listBlocksQuerySchema.pick({ label: true, templates_only: true, name: true, tags: true, match_all_tags: true, project_id: true }), response: { 200: z.number().int() } } },
+      async (request) => {
+        const query = request.query;
+        return blocks.count({ label: query.label, templatesOnly: query.templates_only, name: query.name, tags: query.tags, matchAllTags: query.match_all_tags, projectId: query.project_id });
+      },
+    );
+
     app.get('/blocks/:block_id', { schema: { params: blockIdParams, response: { 200: blockSchema } } }, async (request) =>
       toBlockWire(await blocks.get(request.params.block_id)),
     );

@@ -1,4 +1,4 @@
-import type { AgentRecord, AgentSecret, AgentTool, AgentType, JsonObject, ToolRule } from '../../domain/agent.js';
+import type { AgentListFilter, AgentRecord, AgentSecret, AgentTool, AgentType, JsonObject, ToolRule } from '../../domain/agent.js';
 import type { Block } from '../../domain/block.js';
 import type { PageRequest } from '../../domain/pagination.js';
 import { NotFoundError } from '../../errors.js';
@@ -111,19 +111,6 @@ function patchToRow(patch: AgentPatch): AgentRowUpdate {
 
 export type AgentOrderBy = 'created_at' | 'updated_at' | 'last_run_completion';
 
-export interface AgentListFilter {
-  name?: string | null;
-  tags?: string[] | null;
-  matchAllTags?: boolean;
-  queryText?: string | null;
-  identityId?: string | null;
-  identifierKeys?: string[] | null;
-  projectId?: string | null;
-  templateId?: string | null;
-  baseTemplateId?: string | null;
-  createdById?: string | null;
-  lastStopReason?: string | null;
-}
 
 function groupBy<T>(items: T[], key: (item: T) => string): Map<string, T[]> {
   const groups = new Map<string, T[]>();
@@ -193,11 +180,22 @@ export class AgentRepository {
   }
 
   async count(): Promise<number> {
-    const row = await this.db.selectFrom('agents').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
-    return Number(row.n);
+    return this.countMatching({});
   }
 
   async list(filter: AgentListFilter, page: PageRequest, orderBy: AgentOrderBy = 'created_at'): Promise<AgentRecord[]> {
+    return (await paginate(this.db, 'agents', this.filtered(filter), page, orderBy)).map(toAgentRecord);
+  }
+
+  async countMatching(filter: AgentListFilter): Promise<number> {
+    const row = await this.filtered(filter)
+      .clearSelect()
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .executeTakeFirstOrThrow();
+    return Number(row.n);
+  }
+
+  private filtered(filter: AgentListFilter) {
     const { dialect } = this;
     let query = this.db.selectFrom('agents').selectAll('agents');
     if (filter.name) query = query.where('agents.name', '=', filter.name);
@@ -228,7 +226,7 @@ export class AgentRepository {
           .where('identities.identifier_key', 'in', filter.identifierKeys!),
       );
     }
-    return (await paginate(this.db, 'agents', query, page, orderBy)).map(toAgentRecord);
+    return query;
   }
 
   // Relationships, loaded for a whole page in one query each.

@@ -141,6 +141,18 @@ export class BlockRepository {
   }
 
   async list(filter: BlockListFilter, page: PageRequest): Promise<Block[]> {
+    return (await paginate(this.db, 'blocks', this.filtered(filter), page)).map(toBlock);
+  }
+
+  async countMatching(filter: BlockListFilter): Promise<number> {
+    const row = await this.filtered(filter)
+      .clearSelect()
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .executeTakeFirstOrThrow();
+    return Number(row.n);
+  }
+
+  private filtered(filter: BlockListFilter) {
     const { dialect } = this;
     let query = this.db.selectFrom('blocks').selectAll('blocks');
     if (filter.label) query = query.where('blocks.label', '=', filter.label);
@@ -186,7 +198,7 @@ export class BlockRepository {
         return filter.matchAllTags ? tagged.having((h) => h.fn.countAll(), '=', tags.length) : tagged;
       });
     }
-    return (await paginate(this.db, 'blocks', query, page)).map(toBlock);
+    return query;
   }
 
   private async writeTags(blockId: string, tags: string[] | null | undefined): Promise<void> {
