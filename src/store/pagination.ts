@@ -17,11 +17,14 @@ export async function paginate<T extends keyof Database & string, O extends { id
   query: SelectQueryBuilder<Database, T, O>,
   page: PageRequest,
   sortColumn: string = 'created_at',
+  options: { nullable?: boolean } = {},
 ): Promise<O[]> {
-  const sortRef = sql.ref(`${table}.${sortColumn}`);
+  // A nullable sort column sorts its nulls first (as ''), so tuple comparisons never meet a null.
+  const column = sql.ref(`${table}.${sortColumn}`);
+  const sortRef = options.nullable ? sql`coalesce(${column}, '')` : column;
   const idRef = sql.ref(`${table}.id`);
   const cursor = async (name: 'before' | 'after', id: string): Promise<Cursor> => {
-    const row = (await sql<{ sort_value: string | number }>`select ${sql.ref(sortColumn)} as sort_value from ${sql.table(table)} where id = ${id}`
+    const row = (await sql<{ sort_value: string | number | null }>`select ${sql.ref(sortColumn)} as sort_value from ${sql.table(table)} where id = ${id}`
       .execute(db)).rows[0];
     if (!row) throw new BadRequestError(`${name}: no item with id ${id} in this list`);
     return { sortValue: row.sort_value ?? '', id };

@@ -79,6 +79,8 @@ export interface AgentBlocksTable {
   agent_id: string;
   block_id: string;
   label: string;
+  /** Attach order within the agent. */
+  position: number;
   attached_at: Timestamp;
 }
 
@@ -110,6 +112,8 @@ export interface AgentToolsTable {
   tool_id: string;
   /** Per-agent override of the tool's default_requires_approval; null follows the tool. */
   requires_approval: Flag | null;
+  /** Attach order within the agent. */
+  position: number;
   attached_at: Timestamp;
 }
 

@@ -125,6 +125,20 @@ describe.each(DIALECTS)('agents on %s', (dialect) => {
       await expectApiError(server.client.agents.list({ after: UNKNOWN_AGENT }), 400, 'after');
     });
 
+    it('sorts by updated_at and last_run_completion and pages through nulls', async () => {
+      const made = [];
+      for (let index = 0; index < 3; index++) made.push(await server.client.agents.create({ model: MODEL, tags: ['sorting'] }));
+      await server.client.agents.update(made[0]!.id, { description: 'touched last' });
+      const byUpdate = await server.client.agents.list({ tags: ['sorting'], order_by: 'updated_at', limit: 1 });
+      expect(byUpdate.items[0]!.id).toBe(made[0]!.id);
+      await server.client.agents.update(made[1]!.id, { last_run_completion: '2026-01-01T00:00:00.000Z' });
+      const walked: string[] = [];
+      for await (const agent of server.client.agents.list({ tags: ['sorting'], order_by: 'last_run_completion', limit: 1 })) walked.push(agent.id);
+      expect(walked).toHaveLength(3);
+      expect(walked[0]).toBe(made[1]!.id);
+      expect(new Set(walked).size).toBe(3);
+    });
+
     it('returns only the relationships named by include', async () => {
       const agent = await server.client.agents.create({ model: MODEL, name: 'include-me', tags: ['inc'], memory_blocks: [{ label: 'human', value: 'x' }] });
       const [listed] = (await server.client.agents.list({ name: 'include-me', include: ['agent.tags'] })).items;

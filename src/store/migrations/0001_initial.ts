@@ -90,6 +90,7 @@ export async function up(db: Kysely<any>, dialect: StoreDialect): Promise<void> 
     .addColumn('agent_id', text, (c) => c.notNull().references('agents.id').onDelete('cascade'))
     .addColumn('block_id', text, (c) => c.notNull().references('blocks.id').onDelete('restrict'))
     .addColumn('label', text, (c) => c.notNull())
+    .addColumn('position', 'integer', (c) => c.notNull())
     .addColumn('attached_at', timestamp, (c) => c.notNull())
     .addPrimaryKeyConstraint('agent_blocks_pk', ['agent_id', 'block_id'])
     .addUniqueConstraint('agent_blocks_one_label', ['agent_id', 'label'])
@@ -126,6 +127,7 @@ export async function up(db: Kysely<any>, dialect: StoreDialect): Promise<void> 
     .addColumn('agent_id', text, (c) => c.notNull().references('agents.id').onDelete('cascade'))
     .addColumn('tool_id', text, (c) => c.notNull().references('tools.id').onDelete('restrict'))
     .addColumn('requires_approval', flag)
+    .addColumn('position', 'integer', (c) => c.notNull())
     .addColumn('attached_at', timestamp, (c) => c.notNull())
     .addPrimaryKeyConstraint('agent_tools_pk', ['agent_id', 'tool_id'])
     .execute();

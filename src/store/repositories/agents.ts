@@ -184,7 +184,8 @@ export class AgentRepository {
   }
 
   async list(filter: AgentListFilter, page: PageRequest, orderBy: AgentOrderBy = 'created_at'): Promise<AgentRecord[]> {
-    return (await paginate(this.db, 'agents', this.filtered(filter), page, orderBy)).map(toAgentRecord);
+    const rows = await paginate(this.db, 'agents', this.filtered(filter), page, orderBy, { nullable: orderBy === 'last_run_completion' });
+    return rows.map(toAgentRecord);
   }
 
   async countMatching(filter: AgentListFilter): Promise<number> {
@@ -239,7 +240,7 @@ export class AgentRepository {
       .selectAll('blocks')
       .select('agent_blocks.agent_id as owner_id')
       .where('agent_blocks.agent_id', 'in', agentIds)
-      .orderBy('agent_blocks.attached_at')
+      .orderBy('agent_blocks.position')
       .orderBy('blocks.id')
       .execute();
     const grouped = groupBy(rows, (row) => row.owner_id);
@@ -254,7 +255,7 @@ export class AgentRepository {
       .selectAll('tools')
       .select(['agent_tools.agent_id as owner_id', 'agent_tools.requires_approval as agent_requires_approval'])
       .where('agent_tools.agent_id', 'in', agentIds)
-      .orderBy('agent_tools.attached_at')
+      .orderBy('agent_tools.position')
       .orderBy('tools.id')
       .execute();
     const grouped = groupBy(rows, (row) => row.owner_id);
@@ -294,7 +295,17 @@ export class AgentRepository {
   // Relationship edits.
 
   async attachBlock(agentId: string, block: Block): Promise<void> {
-    await this.db.insertInto('agent_blocks').values({ agent_id: agentId, block_id: block.id, label: block.label, attached_at: now() }).execute();
+    const position = await this.nextPosition('agent_blocks', agentId);
+    await this.db.insertInto('agent_blocks').values({ agent_id: agentId, block_id: block.id, label: block.label, position, attached_at: now() }).execute();
+  }
+
+  private async nextPosition(table: 'agent_blocks' | 'agent_tools', agentId: string): Promise<number> {
+    const row = await this.db
+      .selectFrom(table)
+      .select((eb) => eb.fn.max('position').as('last'))
+      .where('agent_id', '=', agentId)
+      .executeTakeFirst();
+    return Number(row?.last ?? 0) + 1;
   }
 
   async detachBlock(agentId: string, blockId: string): Promise<boolean> {
@@ -343,9 +354,10 @@ export class AgentRepository {
   async attachTools(agentId: string, toolIds: string[]): Promise<void> {
     if (!toolIds.length) return;
     const at = now();
+    const first = await this.nextPosition('agent_tools', agentId);
     await this.db
       .insertInto('agent_tools')
-      .values(toolIds.map((toolId) => ({ agent_id: agentId, tool_id: toolId, requires_approval: null, attached_at: at })))
+      .values(toolIds.map((toolId, index) => ({ agent_id: agentId, tool_id: toolId, requires_approval: null, position: first + index, attached_at: at })))
       .onConflict((oc) => oc.columns(['agent_id', 'tool_id']).doNothing())
       .execute();
   }
