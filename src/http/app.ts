@@ -7,6 +7,7 @@ import { registerErrorHandler } from './plugins/errors.js';
 import { agentRoutes } from './routes/agents.js';
 import { blockRoutes } from './routes/blocks.js';
 import { healthRoutes } from './routes/health.js';
+import { modelRoutes } from './routes/models.js';
 import { toolRoutes } from './routes/tools.js';
 
 export interface BuildAppOptions {
@@ -49,5 +50,6 @@ export async function buildApp(context: AppContext, options: BuildAppOptions = {
   await app.register(agentRoutes(context), { prefix: '/v1' });
   await app.register(blockRoutes(context), { prefix: '/v1' });
   await app.register(toolRoutes(context), { prefix: '/v1' });
+  await app.register(modelRoutes(context), { prefix: '/v1' });
   return app;
 }

@@ -75,9 +75,9 @@ function checkArgsJsonSchema(schema: Record<string, unknown>): ToolJsonSchema['p
 async function derivePython(sourceCode: string): Promise<{ name: string; description: string | null; parameters: ToolJsonSchema['parameters'] }> {
   try {
     const derived = await derivePythonToolSchema(sourceCode);
-    return { name: derived.name, description: derived.description ?? null, parameters: derived.parameters as ToolJsonSchema['parameters'] };
+    return { name: derived.name, description: derived.description || null, parameters: derived.parameters };
   } catch (error) {
-    if (error instanceof PythonSchemaError) throw ValidationError.field('source_code', error.message);
+    if (error instanceof PythonSchemaError) throw ValidationError.field('source_code', error.message.replace(/^source_code:\s*/, ''));
     throw error;
   }
 }
