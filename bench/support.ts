@@ -1,63 +1,84 @@
+import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { createInterface } from 'node:readline';
 import pg from 'pg';
-import { createAppContext, type AppContext } from '../src/app-context.js';
-import type { Config, StoreConfig } from '../src/config.js';
-import { buildApp } from '../src/http/app.js';
 
 export type BenchDialect = 'sqlite' | 'postgres';
 
 const ADMIN_URI = process.env.MNEMO_BENCH_PG_URI ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+const ROOT = new URL('..', import.meta.url).pathname;
 
 export interface BenchServer {
   url: string;
-  context: AppContext;
+  /** Server-side handling time (ms) of each request by route, from the server's own request log. */
+  serverTimes: Map<string, number[]>;
   close(): Promise<void>;
 }
 
-async function freshStore(dialect: BenchDialect): Promise<{ config: StoreConfig; drop: () => Promise<void> }> {
-  if (dialect === 'sqlite') {
-    const dataDir = mkdtempSync(join(tmpdir(), 'mnemo-bench-'));
-    return { config: { dataDir }, drop: async () => rmSync(dataDir, { recursive: true, force: true }) };
+async function adminQuery(statement: string): Promise<void> {
+  const client = new pg.Client({ connectionString: ADMIN_URI });
+  await client.connect();
+  try {
+    await client.query(statement);
+  } finally {
+    await client.end();
   }
-  const name = `mnemo_bench_${Date.now()}`;
-  const admin = async (statement: string) => {
-    const client = new pg.Client({ connectionString: ADMIN_URI });
-    await client.connect();
-    try {
-      await client.query(statement);
-    } finally {
-      await client.end();
-    }
-  };
-  await admin(`create database ${name}`);
-  const uri = new URL(ADMIN_URI);
-  uri.pathname = `/${name}`;
-  return { config: { dataDir: tmpdir(), pgUri: uri.toString() }, drop: () => admin(`drop database if exists ${name} with (force)`) };
 }
 
-/** The real server on a loopback port over a fresh store. */
+async function freshStoreEnv(dialect: BenchDialect): Promise<{ env: Record<string, string>; drop: () => Promise<void> }> {
+  if (dialect === 'sqlite') {
+    const dataDir = mkdtempSync(join(tmpdir(), 'mnemo-bench-'));
+    return { env: { MNEMO_DATA_DIR: dataDir }, drop: async () => rmSync(dataDir, { recursive: true, force: true }) };
+  }
+  const name = `mnemo_bench_${Date.now()}`;
+  await adminQuery(`create database ${name}`);
+  const uri = new URL(ADMIN_URI);
+  uri.pathname = `/${name}`;
+  return { env: { MNEMO_PG_URI: uri.toString() }, drop: () => adminQuery(`drop database if exists ${name} with (force)`) };
+}
+
+/**
+ * Starts the built server (`node dist/cli.js serve`, run `npm run build` first) in its own process,
+ * as a user would, over a fresh store; its request log gives the server-side time of each request.
+ */
 export async function startBenchServer(dialect: BenchDialect): Promise<BenchServer> {
-  const store = await freshStore(dialect);
-  const config: Config = {
-    host: '127.0.0.1',
-    port: 0,
-    store: store.config,
-    providers: { openai: { apiKey: 'bench', baseURL: 'http://127.0.0.1:9/v1' } },
-    logLevel: 'silent',
-  };
-  const context = await createAppContext(config);
-  const app = await buildApp(context);
-  await app.listen({ host: '127.0.0.1', port: 0 });
-  const address = app.server.address();
-  const port = typeof address === 'object' && address ? address.port : 0;
+  const store = await freshStoreEnv(dialect);
+  const port = 20000 + Math.floor(Math.random() * 20000);
+  const child: ChildProcess = spawn(process.execPath, [join(ROOT, 'dist/cli.js'), 'serve'], {
+    env: { PATH: process.env.PATH ?? '', HOME: tmpdir(), PORT: String(port), HOST: '127.0.0.1', MNEMO_LOG_LEVEL: 'info', OPENAI_API_KEY: 'bench', OPENAI_BASE_URL: 'http://127.0.0.1:9/v1', ...store.env },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  const serverTimes = new Map<string, number[]>();
+  const routes = new Map<string, string>();
+  let ready: () => void;
+  const listening = new Promise<void>((resolve) => (ready = resolve));
+  createInterface({ input: child.stdout! }).on('line', (line) => {
+    let entry: { msg?: string; reqId?: string; req?: { method: string; url: string }; responseTime?: number };
+    try {
+      entry = JSON.parse(line);
+    } catch {
+      return;
+    }
+    if (entry.msg?.startsWith('Server listening')) ready();
+    if (entry.msg === 'incoming request' && entry.req) routes.set(entry.reqId!, `${entry.req.method} ${entry.req.url.split('?')[0]!.replace(/\/(agent|block|tool)-[0-9a-f-]{36}/g, '/:$1_id').replace(/\/$/, '')}`);
+    if (entry.msg === 'request completed' && entry.responseTime !== undefined) {
+      const route = routes.get(entry.reqId!) ?? 'unknown';
+      routes.delete(entry.reqId!);
+      const times = serverTimes.get(route) ?? [];
+      times.push(entry.responseTime);
+      serverTimes.set(route, times);
+    }
+  });
+  const exited = new Promise<number | null>((resolve) => child.on('exit', resolve));
+  await Promise.race([listening, exited.then((code) => Promise.reject(new Error(`the server exited with ${code}`)))]);
   return {
     url: `http://127.0.0.1:${port}`,
-    context,
+    serverTimes,
     close: async () => {
-      await app.close();
-      await context.store.close();
+      child.kill('SIGTERM');
+      await exited;
       await store.drop();
     },
   };
@@ -76,7 +97,7 @@ export async function postgresReachable(): Promise<boolean> {
 
 export function percentile(samples: number[], p: number): number {
   const sorted = [...samples].sort((a, b) => a - b);
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? Number.NaN;
 }
 
 export function summary(label: string, samples: number[]): string {

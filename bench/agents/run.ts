@@ -1,10 +1,13 @@
 /**
  * Agents listing and retrieval (issue: foundation). Creates AGENTS agents with two memory blocks
  * each, then times `agents.list` pages (limit 50, walking the cursor) and `agents.retrieve` through
- * the official client over loopback HTTP, on SQLite and (if reachable) Postgres.
+ * the official client over loopback HTTP, on SQLite and (if reachable) Postgres. "client" is the
+ * round trip as the client sees it (including parsing ~370 KB of AgentState per page); "server" is
+ * the server's own handling time for the same requests, from its request log (routing, queries,
+ * serialisation, send). The server runs as its own process (`npm run build` first).
  *
- *   npm run bench:agents                 # 10,000 agents per store
- *   AGENTS=2000 npm run bench:agents     # quicker
+ *   npm run build && npm run bench:agents   # 10,000 agents per store
+ *   AGENTS=2000 DIALECTS=sqlite npm run bench:agents     # quicker
  */
 import Letta from '@letta-ai/letta-client';
 import { inParallel, postgresReachable, startBenchServer, summary, type BenchDialect } from '../support.js';
@@ -36,6 +39,7 @@ async function bench(dialect: BenchDialect): Promise<void> {
 
     // Warm-up, then measure.
     for (let i = 0; i < 20; i++) await client.agents.list({ limit: 50 });
+    server.serverTimes.clear();
     const listSamples: number[] = [];
     let after: string | undefined;
     for (let i = 0; i < LIST_PAGES; i++) {
@@ -51,13 +55,18 @@ async function bench(dialect: BenchDialect): Promise<void> {
       await client.agents.retrieve(id);
       retrieveSamples.push(performance.now() - t);
     }
-    console.log(`[${dialect}] ${summary('agents.list (limit 50, full state)', listSamples)}`);
-    console.log(`[${dialect}] ${summary('agents.retrieve', retrieveSamples)}`);
+    console.log(`[${dialect}] ${summary('agents.list (limit 50), client', listSamples)}`);
+    console.log(`[${dialect}] ${summary('agents.list (limit 50), server', server.serverTimes.get('GET /v1/agents') ?? [])}`);
+    console.log(`[${dialect}] ${summary('agents.retrieve, client', retrieveSamples)}`);
+    console.log(`[${dialect}] ${summary('agents.retrieve, server', server.serverTimes.get('GET /v1/agents/:agent_id') ?? [])}`);
   } finally {
     await server.close();
   }
 }
 
-await bench('sqlite');
-if (await postgresReachable()) await bench('postgres');
-else console.log('[postgres] skipped: no server at 127.0.0.1:5432');
+const dialects = (process.env.DIALECTS ?? 'sqlite,postgres').split(',');
+if (dialects.includes('sqlite')) await bench('sqlite');
+if (dialects.includes('postgres')) {
+  if (await postgresReachable()) await bench('postgres');
+  else console.log('[postgres] skipped: no server at 127.0.0.1:5432');
+}

@@ -72,9 +72,12 @@ function describeRule(rule: ToolRule): string | undefined {
   }
 }
 
-function formatCompiledAt(date: Date, timezone: string): string {
-  const parts = Object.fromEntries(
-    new Intl.DateTimeFormat('en-US', {
+const formatters = new Map<string, Intl.DateTimeFormat>();
+
+function formatterFor(timezone: string): Intl.DateTimeFormat {
+  let formatter = formatters.get(timezone);
+  if (!formatter) {
+    formatter = new Intl.DateTimeFormat('en-US', {
       timeZone: timezone,
       year: 'numeric',
       month: '2-digit',
@@ -84,10 +87,14 @@ function formatCompiledAt(date: Date, timezone: string): string {
       second: '2-digit',
       hour12: true,
       timeZoneName: 'longOffset',
-    })
-      .formatToParts(date)
-      .map((part) => [part.type, part.value]),
-  );
+    });
+    formatters.set(timezone, formatter);
+  }
+  return formatter;
+}
+
+function formatCompiledAt(date: Date, timezone: string): string {
+  const parts = Object.fromEntries(formatterFor(timezone).formatToParts(date).map((part) => [part.type, part.value]));
   const offset = (parts.timeZoneName ?? 'GMT').replace('GMT', '').replace(':', '') || '+0000';
   return `${parts.year}-${parts.month}-${parts.day} ${parts.hour}:${parts.minute}:${parts.second} ${parts.dayPeriod} UTC${offset}`;
 }

@@ -1,8 +1,33 @@
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
-import { SqliteDialect, sql, type ColumnDefinitionBuilder, type Expression, type SqlBool } from 'kysely';
+import { SqliteDialect, sql, type ColumnDefinitionBuilder, type Expression, type SqlBool, type SqliteDatabase, type SqliteStatement } from 'kysely';
 import { escapeLike, type StoreDialect } from './dialect.js';
+
+const STATEMENT_CACHE_SIZE = 500;
+
+/**
+ * Kysely prepares every query anew; preparing costs as much as running a short query, so keep the
+ * most recently used statements (a statement is reusable once its run returns, and Kysely runs
+ * one query at a time on the connection).
+ */
+function withStatementCache(database: BetterSqlite3.Database): SqliteDatabase {
+  const statements = new Map<string, SqliteStatement>();
+  return {
+    close: () => database.close(),
+    prepare(text: string): SqliteStatement {
+      let statement = statements.get(text);
+      if (statement) {
+        statements.delete(text);
+      } else {
+        statement = database.prepare(text) as unknown as SqliteStatement;
+        if (statements.size >= STATEMENT_CACHE_SIZE) statements.delete(statements.keys().next().value!);
+      }
+      statements.set(text, statement);
+      return statement;
+    },
+  };
+}
 
 export class SqliteStoreDialect implements StoreDialect {
   readonly name = 'sqlite' as const;
@@ -17,7 +42,7 @@ export class SqliteStoreDialect implements StoreDialect {
     database.pragma('synchronous = NORMAL');
     database.pragma('foreign_keys = ON');
     database.pragma('busy_timeout = 5000');
-    return new SqliteDialect({ database });
+    return new SqliteDialect({ database: withStatementCache(database) });
   }
 
   autoIncrementPrimaryKey(column: ColumnDefinitionBuilder): ColumnDefinitionBuilder {

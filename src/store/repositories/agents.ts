@@ -249,20 +249,22 @@ export class AgentRepository {
 
   async toolsOf(agentIds: string[]): Promise<Map<string, AgentTool[]>> {
     if (!agentIds.length) return new Map();
-    const rows = await this.db
+    const links = await this.db
       .selectFrom('agent_tools')
-      .innerJoin('tools', 'tools.id', 'agent_tools.tool_id')
-      .selectAll('tools')
-      .select(['agent_tools.agent_id as owner_id', 'agent_tools.requires_approval as agent_requires_approval'])
-      .where('agent_tools.agent_id', 'in', agentIds)
-      .orderBy('agent_tools.position')
-      .orderBy('tools.id')
+      .select(['agent_id', 'tool_id', 'requires_approval'])
+      .where('agent_id', 'in', agentIds)
+      .orderBy('position')
+      .orderBy('tool_id')
       .execute();
-    const grouped = groupBy(rows, (row) => row.owner_id);
+    // Agents share most tools: read and decode each distinct tool once.
+    const toolIds = [...new Set(links.map((link) => link.tool_id))];
+    const rows = toolIds.length ? await this.db.selectFrom('tools').selectAll().where('id', 'in', toolIds).execute() : [];
+    const tools = new Map(rows.map((row) => [row.id, toTool(row)]));
+    const grouped = groupBy(links, (link) => link.agent_id);
     return new Map(
       [...grouped].map(([agentId, group]) => [
         agentId,
-        group.map((row) => ({ ...toTool(row), requiresApproval: fromFlag(row.agent_requires_approval) })),
+        group.map((link) => ({ ...tools.get(link.tool_id)!, requiresApproval: fromFlag(link.requires_approval) })),
       ]),
     );
   }
