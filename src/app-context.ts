@@ -2,6 +2,7 @@ import type { Config } from './config.js';
 import { ModelCatalog } from './providers/model-catalog.js';
 import { AgentService } from './services/agents.js';
 import { BlockService } from './services/blocks.js';
+import { IdentityService } from './services/identities.js';
 import { ToolService } from './services/tools.js';
 import { openStore, type Store } from './store/store.js';
 
@@ -12,6 +13,7 @@ export interface AppContext {
   models: ModelCatalog;
   agents: AgentService;
   blocks: BlockService;
+  identities: IdentityService;
   tools: ToolService;
 }
 
@@ -23,7 +25,8 @@ export async function createAppContext(config: Config): Promise<AppContext> {
     const models = new ModelCatalog(config.providers);
     const tools = new ToolService(store);
     await tools.ensureBuiltinTools();
-    return { config, store, models, agents: new AgentService(store, models), blocks: new BlockService(store), tools };
+    const agents = new AgentService(store, models);
+    return { config, store, models, agents, blocks: new BlockService(store), identities: new IdentityService(store, agents), tools };
   } catch (error) {
     await store.close();
     throw error;

@@ -7,6 +7,8 @@ import { registerErrorHandler } from './plugins/errors.js';
 import { agentRoutes } from './routes/agents.js';
 import { blockRoutes } from './routes/blocks.js';
 import { healthRoutes } from './routes/health.js';
+import { identityRoutes } from './routes/identities.js';
+import { tagRoutes } from './routes/tags.js';
 import { modelRoutes } from './routes/models.js';
 import { toolRoutes } from './routes/tools.js';
 
@@ -37,7 +39,7 @@ export async function buildApp(context: AppContext, options: BuildAppOptions = {
     }
   });
 
-  registerErrorHandler(app, (error) => context.store.dialect.isUnavailable(error));
+  registerErrorHandler(app, context.store.dialect);
   registerAuth(app, context.config.password);
 
   await app.register(swagger, {
@@ -51,5 +53,7 @@ export async function buildApp(context: AppContext, options: BuildAppOptions = {
   await app.register(blockRoutes(context), { prefix: '/v1' });
   await app.register(toolRoutes(context), { prefix: '/v1' });
   await app.register(modelRoutes(context), { prefix: '/v1' });
+  await app.register(identityRoutes(context), { prefix: '/v1' });
+  await app.register(tagRoutes(context), { prefix: '/v1' });
   return app;
 }

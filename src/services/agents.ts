@@ -162,6 +162,10 @@ export class AgentService {
     return this.withRelationships(this.store.repos, records, relationships);
   }
 
+  tags(page: PageRequest & { queryText?: string | null }): Promise<string[]> {
+    return this.store.repos.agents.distinctTags(page);
+  }
+
   count(filter: AgentListFilter): Promise<number> {
     return this.store.repos.agents.countMatching(filter);
   }

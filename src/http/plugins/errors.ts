@@ -25,7 +25,12 @@ function sentence(issues: WireIssue[]): string {
  * validation failures a 422 with one readable sentence plus `errors: [{path, message}]`,
  * and anything else is logged and answered with a bare 500.
  */
-export function registerErrorHandler(app: FastifyInstance, isUnavailable: (error: unknown) => boolean): void {
+export interface StoreErrorClassifier {
+  isUnavailable(error: unknown): boolean;
+  isUniqueViolation(error: unknown): boolean;
+}
+
+export function registerErrorHandler(app: FastifyInstance, store: StoreErrorClassifier): void {
   app.setErrorHandler((error: FastifyError, request, reply) => {
     if (hasZodFastifySchemaValidationErrors(error)) {
       const issues = error.validation.map((issue) => ({
@@ -34,9 +39,13 @@ export function registerErrorHandler(app: FastifyInstance, isUnavailable: (error
       }));
       return reply.status(422).send({ detail: sentence(issues), errors: issues });
     }
-    if (error instanceof StoreUnavailableError || isUnavailable(error)) {
+    if (error instanceof StoreUnavailableError || store.isUnavailable(error)) {
       request.log.error({ err: error }, 'store unavailable');
       return reply.status(503).send({ detail: new StoreUnavailableError(error).message });
+    }
+    // Services check uniqueness first; this catches the race where two requests pass that check at once.
+    if (store.isUniqueViolation(error)) {
+      return reply.status(409).send({ detail: 'This conflicts with a record that was created at the same moment; retry the request' });
     }
     if (error instanceof MnemoError) {
       if (error.status >= 500 && error.status !== 501) request.log.error({ err: error }, error.message);

@@ -405,13 +405,17 @@ export class AgentRepository {
     }
   }
 
-  /** All distinct tags, for `GET /v1/tags`. */
-  async distinctTags(options: { after?: string | null; limit: number; queryText?: string | null }): Promise<string[]> {
+  /** Distinct tags, for `GET /v1/tags`; cursors are tags, positions in the requested order. */
+  async distinctTags(page: PageRequest & { queryText?: string | null }): Promise<string[]> {
+    const ascending = page.order === 'asc';
+    const backwards = Boolean(page.before) && !page.after;
     let query = this.db.selectFrom('agent_tags').select('tag').distinct();
-    if (options.after) query = query.where('tag', '>', options.after);
-    if (options.queryText) query = query.where((eb) => this.dialect.containsIgnoringCase(eb.ref('tag'), options.queryText!));
-    const rows = await query.orderBy('tag').limit(options.limit).execute();
-    return rows.map((row) => row.tag);
+    if (page.after) query = query.where('tag', ascending ? '>' : '<', page.after);
+    if (page.before) query = query.where('tag', ascending ? '<' : '>', page.before);
+    if (page.queryText) query = query.where((eb) => this.dialect.containsIgnoringCase(eb.ref('tag'), page.queryText!));
+    const rows = await query.orderBy('tag', ascending !== backwards ? 'asc' : 'desc').limit(page.limit).execute();
+    const tags = rows.map((row) => row.tag);
+    return backwards ? tags.reverse() : tags;
   }
 
   async createDefaultConversation(agentId: string, inContextMessageIds: string[]): Promise<string> {

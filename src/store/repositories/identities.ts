@@ -1,8 +1,27 @@
 import type { Identity, IdentityProperty, IdentityType } from '../../domain/identity.js';
+import type { PageRequest } from '../../domain/pagination.js';
+import { NotFoundError } from '../../errors.js';
+import { newId } from '../../ids.js';
 import type { StoreDialect } from '../dialects/dialect.js';
-import { decodeJson } from '../json.js';
+import { decodeJson, encodeJson, now } from '../json.js';
+import { paginate } from '../pagination.js';
 import type { Executor } from '../store.js';
 import type { IdentityRow } from '../tables.js';
+
+export interface IdentityFields {
+  identifierKey: string;
+  name: string;
+  identityType: IdentityType;
+  projectId: string | null;
+  properties: IdentityProperty[];
+}
+
+export interface IdentityListFilter {
+  name?: string | null;
+  projectId?: string | null;
+  identifierKey?: string | null;
+  identityType?: IdentityType | null;
+}
 
 export function toIdentity(row: IdentityRow, agentIds: string[], blockIds: string[]): Identity {
   return {
@@ -24,6 +43,108 @@ export class IdentityRepository {
     private readonly db: Executor,
     private readonly dialect: StoreDialect,
   ) {}
+
+  async create(fields: IdentityFields): Promise<IdentityRow> {
+    const at = now();
+    return this.db
+      .insertInto('identities')
+      .values({
+        id: newId('identity'),
+        identifier_key: fields.identifierKey,
+        name: fields.name,
+        identity_type: fields.identityType,
+        project_id: fields.projectId,
+        properties: encodeJson(fields.properties),
+        created_at: at,
+        updated_at: at,
+      })
+      .returningAll()
+      .executeTakeFirstOrThrow();
+  }
+
+  async update(id: string, fields: Partial<IdentityFields>): Promise<void> {
+    const result = await this.db
+      .updateTable('identities')
+      .set({
+        ...(fields.identifierKey !== undefined ? { identifier_key: fields.identifierKey } : {}),
+        ...(fields.name !== undefined ? { name: fields.name } : {}),
+        ...(fields.identityType !== undefined ? { identity_type: fields.identityType } : {}),
+        ...(fields.projectId !== undefined ? { project_id: fields.projectId } : {}),
+        ...(fields.properties !== undefined ? { properties: encodeJson(fields.properties) } : {}),
+        updated_at: now(),
+      })
+      .where('id', '=', id)
+      .executeTakeFirst();
+    if (result.numUpdatedRows === 0n) throw new NotFoundError('identity', id);
+  }
+
+  async get(id: string): Promise<Identity> {
+    const row = await this.db.selectFrom('identities').selectAll().where('id', '=', id).executeTakeFirst();
+    if (!row) throw new NotFoundError('identity', id);
+    return (await this.hydrate([row]))[0]!;
+  }
+
+  async findIdByKey(identifierKey: string): Promise<string | undefined> {
+    const row = await this.db.selectFrom('identities').select('id').where('identifier_key', '=', identifierKey).executeTakeFirst();
+    return row?.id;
+  }
+
+  async delete(id: string): Promise<void> {
+    const result = await this.db.deleteFrom('identities').where('id', '=', id).executeTakeFirst();
+    if (result.numDeletedRows === 0n) throw new NotFoundError('identity', id);
+  }
+
+  async list(filter: IdentityListFilter, page: PageRequest): Promise<Identity[]> {
+    return this.hydrate(await paginate(this.db, 'identities', this.filtered(filter), page));
+  }
+
+  async countMatching(filter: IdentityListFilter): Promise<number> {
+    const row = await this.filtered(filter)
+      .clearSelect()
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .executeTakeFirstOrThrow();
+    return Number(row.n);
+  }
+
+  private filtered(filter: IdentityListFilter) {
+    let query = this.db.selectFrom('identities').selectAll('identities');
+    if (filter.name) query = query.where((eb) => this.dialect.containsIgnoringCase(eb.ref('identities.name'), filter.name!));
+    if (filter.projectId) query = query.where('identities.project_id', '=', filter.projectId);
+    if (filter.identifierKey) query = query.where('identities.identifier_key', '=', filter.identifierKey);
+    if (filter.identityType) query = query.where('identities.identity_type', '=', filter.identityType);
+    return query;
+  }
+
+  /** Replaces the agents an identity is attached to. */
+  async setAgents(identityId: string, agentIds: string[]): Promise<void> {
+    await this.db.deleteFrom('identity_agents').where('identity_id', '=', identityId).execute();
+    const unique = [...new Set(agentIds)];
+    if (unique.length) await this.db.insertInto('identity_agents').values(unique.map((agentId) => ({ identity_id: identityId, agent_id: agentId }))).execute();
+  }
+
+  /** Replaces the blocks an identity is attached to. */
+  async setBlocks(identityId: string, blockIds: string[]): Promise<void> {
+    await this.db.deleteFrom('identity_blocks').where('identity_id', '=', identityId).execute();
+    const unique = [...new Set(blockIds)];
+    if (unique.length) await this.db.insertInto('identity_blocks').values(unique.map((blockId) => ({ identity_id: identityId, block_id: blockId }))).execute();
+  }
+
+  async attachBlock(identityId: string, blockId: string): Promise<void> {
+    await this.db
+      .insertInto('identity_blocks')
+      .values({ identity_id: identityId, block_id: blockId })
+      .onConflict((oc) => oc.columns(['identity_id', 'block_id']).doNothing())
+      .execute();
+  }
+
+  async detachBlock(identityId: string, blockId: string): Promise<boolean> {
+    const result = await this.db
+      .deleteFrom('identity_blocks')
+      .where('identity_id', '=', identityId)
+      .where('block_id', '=', blockId)
+      .executeTakeFirst();
+    return result.numDeletedRows > 0n;
+  }
 
   /** Loads identities with their agent and block ids in three queries. */
   async hydrate(rows: IdentityRow[]): Promise<Identity[]> {
