@@ -72,3 +72,15 @@ export function isBuiltinTool(tool: Pick<Tool, 'toolType'>): boolean {
 export type ToolInput = Omit<Tool, 'id' | 'createdAt' | 'updatedAt'>;
 
 export type ToolPatch = Partial<Omit<Tool, 'id' | 'toolType' | 'createdAt' | 'updatedAt'>>;
+
+export interface ToolListFilter {
+  name?: string | null;
+  names?: string[] | null;
+  toolIds?: string[] | null;
+  /** Case-insensitive substring of the name. */
+  search?: string | null;
+  toolTypes?: string[] | null;
+  excludeToolTypes?: string[] | null;
+  onlyLettaTools?: boolean | null;
+  excludeLettaTools?: boolean | null;
+}

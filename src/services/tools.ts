@@ -11,7 +11,7 @@ import {
 import { ConflictError, MnemoError, NotFoundError, NotImplementedError, ValidationError, type ValidationIssue } from '../errors.js';
 import type { CreateToolRequest, UpdateToolRequest } from '../schemas/tools.js';
 import type { Repositories } from '../store/repositories/index.js';
-import type { ToolListFilter } from '../store/repositories/tools.js';
+import type { ToolListFilter } from '../domain/tool.js';
 import type { Store } from '../store/store.js';
 import { BUILTIN_TOOLS, builtinJsonSchema } from '../tools/builtin/catalog.js';
 import { derivePythonToolSchema, PythonSchemaError } from '../tools/python-schema.js';

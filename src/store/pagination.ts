@@ -45,3 +45,12 @@ export async function paginate<T extends keyof Database & string, O extends { id
   const rows = await builder.orderBy(sortRef, direction).orderBy(idRef, direction).limit(page.limit).execute();
   return backwards ? rows.reverse() : rows;
 }
+
+/** How many rows a filtered select would return. */
+export async function countRows(query: SelectQueryBuilder<any, any, any>): Promise<number> {
+  const row = await query
+    .clearSelect()
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .executeTakeFirstOrThrow();
+  return Number((row as { n: number | string }).n);
+}

@@ -20,7 +20,7 @@ import {
 } from '../../schemas/tools.js';
 import { toAgentState } from '../../serializers/agent-state.js';
 import { toToolWire } from '../../serializers/tool.js';
-import type { ToolListFilter } from '../../store/repositories/tools.js';
+import type { ToolListFilter } from '../../domain/tool.js';
 
 const agentToolIdParams = z.object({ agent_id: idSchema('agent'), tool_id: idSchema('tool') });
 const agentToolNameParams = z.object({ agent_id: idSchema('agent'), tool_name: toolNameSchema });

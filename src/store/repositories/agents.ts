@@ -4,7 +4,7 @@ import type { PageRequest } from '../../domain/pagination.js';
 import { NotFoundError } from '../../errors.js';
 import { newId } from '../../ids.js';
 import { decodeJson, encodeJson, encodeJsonOrNull, flag, fromFlag, now } from '../json.js';
-import { paginate } from '../pagination.js';
+import { countRows, paginate } from '../pagination.js';
 import type { StoreDialect } from '../dialects/dialect.js';
 import type { Executor } from '../store.js';
 import type { AgentRow, AgentRowUpdate, AgentSecretRow, NewAgentRow } from '../tables.js';
@@ -188,12 +188,8 @@ export class AgentRepository {
     return rows.map(toAgentRecord);
   }
 
-  async countMatching(filter: AgentListFilter): Promise<number> {
-    const row = await this.filtered(filter)
-      .clearSelect()
-      .select((eb) => eb.fn.countAll<number>().as('n'))
-      .executeTakeFirstOrThrow();
-    return Number(row.n);
+  countMatching(filter: AgentListFilter): Promise<number> {
+    return countRows(this.filtered(filter));
   }
 
   private filtered(filter: AgentListFilter) {

@@ -4,7 +4,7 @@ import type { PageRequest } from '../../domain/pagination.js';
 import { NotFoundError } from '../../errors.js';
 import { newId } from '../../ids.js';
 import { decodeJson, encodeJsonOrNull, flag, fromFlag, now } from '../json.js';
-import { paginate } from '../pagination.js';
+import { countRows, paginate } from '../pagination.js';
 import type { StoreDialect } from '../dialects/dialect.js';
 import type { Executor } from '../store.js';
 import type { BlockRow, BlockRowUpdate } from '../tables.js';
@@ -144,12 +144,8 @@ export class BlockRepository {
     return (await paginate(this.db, 'blocks', this.filtered(filter), page)).map(toBlock);
   }
 
-  async countMatching(filter: BlockListFilter): Promise<number> {
-    const row = await this.filtered(filter)
-      .clearSelect()
-      .select((eb) => eb.fn.countAll<number>().as('n'))
-      .executeTakeFirstOrThrow();
-    return Number(row.n);
+  countMatching(filter: BlockListFilter): Promise<number> {
+    return countRows(this.filtered(filter));
   }
 
   private filtered(filter: BlockListFilter) {

@@ -4,7 +4,7 @@ import { NotFoundError } from '../../errors.js';
 import { newId } from '../../ids.js';
 import type { StoreDialect } from '../dialects/dialect.js';
 import { decodeJson, encodeJson, now } from '../json.js';
-import { paginate } from '../pagination.js';
+import { countRows, paginate } from '../pagination.js';
 import type { Executor } from '../store.js';
 import type { IdentityRow } from '../tables.js';
 
@@ -98,12 +98,8 @@ export class IdentityRepository {
     return this.hydrate(await paginate(this.db, 'identities', this.filtered(filter), page));
   }
 
-  async countMatching(filter: IdentityListFilter): Promise<number> {
-    const row = await this.filtered(filter)
-      .clearSelect()
-      .select((eb) => eb.fn.countAll<number>().as('n'))
-      .executeTakeFirstOrThrow();
-    return Number(row.n);
+  countMatching(filter: IdentityListFilter): Promise<number> {
+    return countRows(this.filtered(filter));
   }
 
   private filtered(filter: IdentityListFilter) {

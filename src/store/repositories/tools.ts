@@ -1,10 +1,10 @@
 import type { PageRequest } from '../../domain/pagination.js';
-import type { Tool, ToolInput, ToolJsonSchema, ToolPatch, ToolType } from '../../domain/tool.js';
+import type { Tool, ToolListFilter, ToolInput, ToolJsonSchema, ToolPatch, ToolType } from '../../domain/tool.js';
 import { DEFAULT_RETURN_CHAR_LIMIT, LETTA_TOOL_TYPES } from '../../domain/tool.js';
 import { ConflictError, NotFoundError } from '../../errors.js';
 import { newId } from '../../ids.js';
 import { decodeJson, encodeJson, encodeJsonOrNull, flag, fromFlag, now } from '../json.js';
-import { paginate } from '../pagination.js';
+import { countRows, paginate } from '../pagination.js';
 import type { StoreDialect } from '../dialects/dialect.js';
 import type { Executor } from '../store.js';
 import type { NewToolRow, ToolRow, ToolRowUpdate } from '../tables.js';
@@ -55,17 +55,6 @@ function patchToRow(patch: ToolPatch): ToolRowUpdate {
   return row;
 }
 
-export interface ToolListFilter {
-  name?: string | null;
-  names?: string[] | null;
-  toolIds?: string[] | null;
-  /** Case-insensitive substring of the name. */
-  search?: string | null;
-  toolTypes?: string[] | null;
-  excludeToolTypes?: string[] | null;
-  onlyLettaTools?: boolean | null;
-  excludeLettaTools?: boolean | null;
-}
 
 export class ToolRepository {
   constructor(
@@ -146,12 +135,8 @@ export class ToolRepository {
     return (await paginate(this.db, 'tools', this.filtered(filter), page)).map(toTool);
   }
 
-  async count(filter: ToolListFilter): Promise<number> {
-    const row = await this.filtered(filter)
-      .clearSelect()
-      .select((eb) => eb.fn.countAll<number | string>().as('n'))
-      .executeTakeFirstOrThrow();
-    return Number(row.n);
+  count(filter: ToolListFilter): Promise<number> {
+    return countRows(this.filtered(filter));
   }
 
   /** Agents the tool is attached to, in attachment order. */
