@@ -1,0 +1,172 @@
+import { createHash } from 'node:crypto';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { anthropicError, anthropicEvents, anthropicMessage } from './anthropic.js';
+import { openaiChunks, openaiCompletion, openaiError } from './openai.js';
+import type { Turn } from './replies.js';
+
+export interface RecordedRequest {
+  path: string;
+  headers: IncomingMessage['headers'];
+  body: any;
+}
+
+export interface ScriptedModel {
+  /** The model id the fake answers to. */
+  id: string;
+  /** `openai/<id>`: reached through the OpenAI adapter. */
+  handle: string;
+  /** `anthropic/<id>`: reached through the Anthropic adapter. */
+  anthropicHandle: string;
+  /** Every request the fake received for this model, in order. */
+  requests: RecordedRequest[];
+  /** Queues more turns. */
+  push(...turns: Turn[]): void;
+  /** Turns not answered yet. */
+  remaining(): number;
+}
+
+export interface FakeModelServer {
+  /** Base URL with `/v1`, for OPENAI_BASE_URL / ANTHROPIC_BASE_URL. */
+  baseURL: string;
+  script(turns: Turn[], options?: { embeddingDimension?: number }): ScriptedModel;
+  close(): Promise<void>;
+}
+
+interface Script {
+  model: ScriptedModel;
+  turns: Turn[];
+}
+
+function readBody(request: IncomingMessage): Promise<string> {
+  return new Promise((resolve, reject) => {
+    let text = '';
+    request.setEncoding('utf8');
+    request.on('data', (chunk: string) => (text += chunk));
+    request.on('end', () => resolve(text));
+    request.on('error', reject);
+  });
+}
+
+function sendJson(response: ServerResponse, status: number, body: unknown): void {
+  response.writeHead(status, { 'content-type': 'application/json' });
+  response.end(JSON.stringify(body));
+}
+
+/** A deterministic unit vector from the text, so equal texts embed equally. */
+function embed(text: string, dimension: number): number[] {
+  const vector: number[] = [];
+  for (let block = 0; vector.length < dimension; block++) {
+    const digest = createHash('sha256').update(`${block}:${text}`).digest();
+    for (let index = 0; index < digest.length && vector.length < dimension; index += 2) vector.push(digest.readInt16BE(index) / 32768);
+  }
+  const norm = Math.hypot(...vector) || 1;
+  return vector.map((value) => value / norm);
+}
+
+const delay = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/**
+ * A scripted LLM on loopback speaking the real wire protocols: OpenAI chat completions (JSON or SSE),
+ * Anthropic messages (JSON or SSE with named events), `/v1/embeddings` and `/v1/models`.
+ * Requests are routed to a script by their `model`; a request with no turn left gets a 500.
+ */
+export async function startFakeModelServer(): Promise<FakeModelServer> {
+  const scripts = new Map<string, Script>();
+  const dimensions = new Map<string, number>();
+  let counter = 0;
+
+  async function answer(turn: Turn, request: IncomingMessage, response: ServerResponse, body: any, anthropic: boolean, chunkLimit = Infinity): Promise<void> {
+    if (turn.kind === 'stall') {
+      await delay(turn.ms);
+      if (request.destroyed) return;
+      return answer(turn.then, request, response, body, anthropic, chunkLimit);
+    }
+    if (turn.kind === 'drop-after') return answer(turn.turn, request, response, body, anthropic, turn.chunks);
+    if (turn.kind === 'http-error') {
+      return sendJson(response, turn.status, anthropic ? anthropicError(turn.status, turn.message) : openaiError(turn.status, turn.message));
+    }
+    if (turn.kind === 'malformed') {
+      response.writeHead(200, { 'content-type': body.stream ? 'text/event-stream' : 'application/json' });
+      response.end(body.stream ? 'data: {"choices": [ this is not json\n\n' : '{"not": "a completion"');
+      return;
+    }
+    const promptChars = JSON.stringify(body.messages ?? []).length + JSON.stringify(body.system ?? '').length;
+    if (!body.stream) {
+      return sendJson(response, 200, anthropic ? anthropicMessage(body.model, turn, promptChars) : openaiCompletion(body.model, turn, promptChars));
+    }
+    response.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache' });
+    const frames = anthropic
+      ? anthropicEvents(body.model, turn, promptChars).map(([event, data]) => `event: ${event}\ndata: ${JSON.stringify(data)}\n\n`)
+      : [...openaiChunks(body.model, turn, promptChars, Boolean(body.stream_options?.include_usage)).map((data) => `data: ${JSON.stringify(data)}\n\n`), 'data: [DONE]\n\n'];
+    for (const [index, frame] of frames.entries()) {
+      if (index >= chunkLimit) {
+        response.socket?.destroy();
+        return;
+      }
+      response.write(frame);
+    }
+    response.end();
+  }
+
+  function listModels(anthropic: boolean) {
+    const ids = [...scripts.keys()];
+    return anthropic
+      ? { data: ids.map((id) => ({ id, type: 'model', display_name: id, created_at: new Date(0).toISOString() })), has_more: false, first_id: ids[0] ?? null, last_id: ids.at(-1) ?? null }
+      : { object: 'list', data: ids.map((id) => ({ id, object: 'model', created: 0, owned_by: 'fake' })) };
+  }
+
+  const server = createServer(async (request, response) => {
+    try {
+      const path = (request.url ?? '').split('?')[0]!;
+      const anthropic = Boolean(request.headers['anthropic-version']);
+      if (request.method === 'GET' && path === '/v1/models') return sendJson(response, 200, listModels(anthropic));
+      const text = await readBody(request);
+      const body = text ? JSON.parse(text) : {};
+      if (path === '/v1/embeddings') {
+        const inputs: string[] = Array.isArray(body.input) ? body.input : [body.input];
+        const dimension = dimensions.get(body.model) ?? 8;
+        return sendJson(response, 200, { object: 'list', model: body.model, data: inputs.map((input, index) => ({ object: 'embedding', index, embedding: embed(input, dimension) })), usage: { prompt_tokens: 0, total_tokens: 0 } });
+      }
+      if (path !== '/v1/chat/completions' && path !== '/v1/messages') return sendJson(response, 404, { error: { message: `the fake has no ${path}` } });
+      const script = scripts.get(body.model);
+      if (!script) return sendJson(response, 404, openaiError(404, `The model ${body.model} does not exist`));
+      script.model.requests.push({ path, headers: request.headers, body });
+      const turn = script.turns.shift();
+      if (!turn) return sendJson(response, 500, openaiError(500, `No scripted turn left for model ${body.model}`));
+      await answer(turn, request, response, body, path === '/v1/messages' || anthropic);
+    } catch (error) {
+      if (!response.headersSent) sendJson(response, 500, openaiError(500, `fake model server error: ${String(error)}`));
+      else response.end();
+    }
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const baseURL = `http://127.0.0.1:${(server.address() as AddressInfo).port}/v1`;
+
+  return {
+    baseURL,
+    script(turns, options = {}) {
+      counter += 1;
+      const id = `fake-${counter}-${Math.random().toString(36).slice(2, 8)}`;
+      const script: Script = {
+        turns: [...turns],
+        model: {
+          id,
+          handle: `openai/${id}`,
+          anthropicHandle: `anthropic/${id}`,
+          requests: [],
+          push: (...more) => script.turns.push(...more),
+          remaining: () => script.turns.length,
+        },
+      };
+      scripts.set(id, script);
+      if (options.embeddingDimension) dimensions.set(id, options.embeddingDimension);
+      return script.model;
+    },
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+}
