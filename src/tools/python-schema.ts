@@ -20,7 +20,7 @@ const TIMEOUT_MS = 5_000;
 const DERIVE_SCRIPT = String.raw`
 import ast, json, re, sys
 
-SECTION = re.compile(r'^\s*(Args|Arguments|Parameters|Params|Returns|Return|Yields|Raises|Examples?|Notes?)\s*:\s*$')
+SECTION = re.compile(r'^\s*(Args|Arguments|Parameters|Params|Attributes|Returns?|Yields?|Raises|Exceptions?|Examples?|Notes?)\s*:\s*$')
 SIMPLE = {'str': 'string', 'int': 'integer', 'float': 'number', 'bool': 'boolean',
           'list': 'array', 'List': 'array', 'tuple': 'array', 'Tuple': 'array', 'set': 'array',
           'dict': 'object', 'Dict': 'object'}
@@ -35,7 +35,7 @@ def schema_of(node):
     if isinstance(node, ast.Constant) and node.value is None:
         return {'type': 'null'}
     if isinstance(node, ast.Constant) and isinstance(node.value, str):
-        return schema_of(ast.parse(node.value, mode='eval').body)
+        return annotation_text_schema(node.value)
     if isinstance(node, ast.Name):
         return {'type': SIMPLE[node.id]} if node.id in SIMPLE else {}
     if isinstance(node, ast.Attribute):
@@ -68,13 +68,16 @@ def schema_of(node):
             return {'type': 'object'}
     return {}
 
+def annotation_text_schema(text):
+    # A quoted annotation or a docstring type; one that does not parse just gives no type.
+    try:
+        return schema_of(ast.parse(text.strip(), mode='eval').body)
+    except (SyntaxError, ValueError, RecursionError):
+        return {}
+
 def docstring_type(text):
     # "str", "List[str]", "int, optional": the type part of a Google-style "name (type): ..." line.
-    text = re.sub(r',?\s*optional\s*$', '', text.strip())
-    try:
-        return schema_of(ast.parse(text, mode='eval').body)
-    except SyntaxError:
-        return {}
+    return annotation_text_schema(re.sub(r',?\s*optional\s*$', '', text.strip()))
 
 def parse_docstring(doc):
     summary, params, section, current = [], {}, None, None
@@ -97,12 +100,16 @@ def parse_docstring(doc):
     return description, params
 
 def main():
-    source = sys.stdin.read()
+    # Decoded here rather than by ast.parse so that a coding cookie cannot reinterpret the UTF-8 sent.
+    source = sys.stdin.buffer.read().decode('utf-8', 'replace')
     wanted = sys.argv[1] if len(sys.argv) > 1 and sys.argv[1] else None
     try:
         tree = ast.parse(source)
     except SyntaxError as error:
-        fail(f'source_code: Python syntax error on line {error.lineno}: {error.msg}')
+        where = f' on line {error.lineno}' if error.lineno else ''
+        fail(f'source_code: Python syntax error{where}: {error.msg}')
+    except ValueError as error:
+        fail(f'source_code: not valid Python ({error})')
     functions = [n for n in tree.body if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef))]
     if wanted:
         functions = [f for f in functions if f.name == wanted]
@@ -150,7 +157,12 @@ export async function derivePythonToolSchema(sourceCode: string, functionName?: 
 
 function runPython(sourceCode: string, functionName: string): Promise<string> {
   return new Promise((resolve, reject) => {
-    const child = spawn('python3', ['-I', '-c', DERIVE_SCRIPT, functionName], { stdio: ['pipe', 'pipe', 'pipe'], env: {}, timeout: TIMEOUT_MS });
+    // Only PATH is passed on: without it python3 is looked up in /usr/bin and /bin alone.
+    const child = spawn('python3', ['-I', '-c', DERIVE_SCRIPT, functionName], {
+      stdio: ['pipe', 'pipe', 'pipe'],
+      env: { PATH: process.env.PATH },
+      timeout: TIMEOUT_MS,
+    });
     let stdout = '';
     let stderr = '';
     child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
