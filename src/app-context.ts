@@ -3,6 +3,9 @@ import { ModelCatalog } from './providers/model-catalog.js';
 import { AgentService } from './services/agents.js';
 import { BlockService } from './services/blocks.js';
 import { IdentityService } from './services/identities.js';
+import { MessageService } from './services/messages.js';
+import { AgentLocks } from './engine/agent-locks.js';
+import { ProviderRegistry } from './providers/registry.js';
 import { ToolService } from './services/tools.js';
 import { openStore, type Store } from './store/store.js';
 
@@ -14,6 +17,7 @@ export interface AppContext {
   agents: AgentService;
   blocks: BlockService;
   identities: IdentityService;
+  messages: MessageService;
   tools: ToolService;
 }
 
@@ -26,7 +30,8 @@ export async function createAppContext(config: Config): Promise<AppContext> {
     const tools = new ToolService(store);
     await tools.ensureBuiltinTools();
     const agents = new AgentService(store, models);
-    return { config, store, models, agents, blocks: new BlockService(store), identities: new IdentityService(store, agents), tools };
+    const messages = new MessageService(store, new ProviderRegistry(config.providers), new AgentLocks());
+    return { config, store, models, agents, blocks: new BlockService(store), identities: new IdentityService(store, agents), messages, tools };
   } catch (error) {
     await store.close();
     throw error;

@@ -34,3 +34,32 @@ export function textOf(message: Pick<Message, 'content'>): string {
     .map((part) => part.text as string)
     .join('');
 }
+
+/** A call the model made, stored on its assistant message. */
+export interface StoredToolCall {
+  id: string;
+  type: 'function';
+  function: { name: string; arguments: string };
+}
+
+/** One tool result, stored on the tool message that answers its call. */
+export interface StoredToolReturn {
+  tool_call_id: string;
+  status: 'success' | 'error';
+  func_response: string;
+  stdout: string[] | null;
+  stderr: string[] | null;
+}
+
+/** Heartbeats and other loop-internal user messages are never shown to clients. */
+export function isHiddenUserMessage(message: Pick<Message, 'role' | 'content'>): boolean {
+  if (message.role !== 'user') return false;
+  const text = textOf(message);
+  if (!text.startsWith('{')) return false;
+  try {
+    const parsed = JSON.parse(text) as { type?: string };
+    return parsed.type === 'heartbeat' || parsed.type === 'system_alert';
+  } catch {
+    return false;
+  }
+}

@@ -4,6 +4,7 @@ import { jsonSchemaTransform, validatorCompiler } from 'fastify-type-provider-zo
 import type { AppContext } from '../app-context.js';
 import { registerAuth } from './plugins/auth.js';
 import { registerErrorHandler } from './plugins/errors.js';
+import { agentMessageRoutes } from './routes/agent-messages.js';
 import { agentRoutes } from './routes/agents.js';
 import { blockRoutes } from './routes/blocks.js';
 import { healthRoutes } from './routes/health.js';
@@ -51,6 +52,7 @@ export async function buildApp(context: AppContext, options: BuildAppOptions = {
   await app.register(healthRoutes(context));
   await app.register(agentRoutes(context), { prefix: '/v1' });
   await app.register(blockRoutes(context), { prefix: '/v1' });
+  await app.register(agentMessageRoutes(context), { prefix: '/v1' });
   await app.register(toolRoutes(context), { prefix: '/v1' });
   await app.register(modelRoutes(context), { prefix: '/v1' });
   await app.register(identityRoutes(context), { prefix: '/v1' });

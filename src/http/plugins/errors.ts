@@ -1,6 +1,7 @@
 import type { FastifyError, FastifyInstance } from 'fastify';
 import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
 import { MnemoError, StoreUnavailableError } from '../../errors.js';
+import { ProviderError } from '../../providers/errors.js';
 
 interface WireIssue {
   path: string;
@@ -46,6 +47,10 @@ export function registerErrorHandler(app: FastifyInstance, store: StoreErrorClas
     // Services check uniqueness first; this catches the race where two requests pass that check at once.
     if (store.isUniqueViolation(error)) {
       return reply.status(409).send({ detail: 'This conflicts with a record that was created at the same moment; retry the request' });
+    }
+    // Model failures on non-streaming routes: Letta's `{error: {type, message, detail}}`, plus `detail`.
+    if (error instanceof ProviderError) {
+      return reply.status(error.status).send({ detail: error.message, error: { type: error.type, message: error.message, detail: error.message } });
     }
     if (error instanceof MnemoError) {
       if (error.status >= 500 && error.status !== 501) request.log.error({ err: error }, error.message);

@@ -1,4 +1,4 @@
-import type { ColumnDefinitionBuilder, Dialect, Expression, SqlBool } from 'kysely';
+import type { ColumnDefinitionBuilder, Dialect, Expression, Kysely, SqlBool } from 'kysely';
 
 /**
  * What differs between the embedded SQLite store and Postgres, beyond the SQL Kysely already
@@ -14,6 +14,11 @@ export interface StoreDialect {
   /** `expression` contains `needle` ignoring case; `needle` is matched literally. */
   containsIgnoringCase(expression: Expression<string | null>, needle: string): Expression<SqlBool>;
   isUniqueViolation(error: unknown): boolean;
+  /**
+   * Runs `work` while holding a lock on `key` that other server processes sharing this store also
+   * respect (a Postgres advisory lock). SQLite is one process's file: the in-process queue suffices.
+   */
+  withCrossProcessLock<T>(db: Kysely<any>, key: string, work: () => Promise<T>): Promise<T>;
   isForeignKeyViolation(error: unknown): boolean;
   /** Whether an error means the store could not be reached (answered with 503). */
   isUnavailable(error: unknown): boolean;

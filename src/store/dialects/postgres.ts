@@ -1,5 +1,5 @@
 import pg from 'pg';
-import { PostgresDialect, sql, type ColumnDefinitionBuilder, type Expression, type SqlBool } from 'kysely';
+import { PostgresDialect, sql, type ColumnDefinitionBuilder, type Kysely, type Expression, type SqlBool } from 'kysely';
 import { escapeLike, type StoreDialect } from './dialect.js';
 
 // int8 (bigint) columns hold sequence numbers well below 2^53: read them as numbers.
@@ -14,7 +14,7 @@ export class PostgresStoreDialect implements StoreDialect {
   constructor(private readonly connectionString: string) {}
 
   createKyselyDialect(): PostgresDialect {
-    const pool = new pg.Pool({ connectionString: this.connectionString, max: 10 });
+    const pool = new pg.Pool({ connectionString: this.connectionString, max: 20 });
     // An idle client losing its connection must not crash the server; the next query reconnects.
     pool.on('error', () => undefined);
     return new PostgresDialect({ pool });
@@ -26,6 +26,18 @@ export class PostgresStoreDialect implements StoreDialect {
 
   containsIgnoringCase(expression: Expression<string | null>, needle: string): Expression<SqlBool> {
     return sql<SqlBool>`${expression} ilike ${`%${escapeLike(needle)}%`} escape '\\'`;
+  }
+
+  async withCrossProcessLock<T>(db: Kysely<any>, key: string, work: () => Promise<T>): Promise<T> {
+    // The lock belongs to one session: hold a connection for the whole of `work`.
+    return db.connection().execute(async (connection) => {
+      await sql`select pg_advisory_lock(hashtextextended(${key}, 0))`.execute(connection);
+      try {
+        return await work();
+      } finally {
+        await sql`select pg_advisory_unlock(hashtextextended(${key}, 0))`.execute(connection);
+      }
+    });
   }
 
   isUniqueViolation(error: unknown): boolean {

@@ -1,7 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
-import { SqliteDialect, sql, type ColumnDefinitionBuilder, type Expression, type SqlBool, type SqliteDatabase, type SqliteStatement } from 'kysely';
+import { SqliteDialect, sql, type ColumnDefinitionBuilder, type Kysely, type Expression, type SqlBool, type SqliteDatabase, type SqliteStatement } from 'kysely';
 import { escapeLike, type StoreDialect } from './dialect.js';
 
 const STATEMENT_CACHE_SIZE = 500;
@@ -52,6 +52,10 @@ export class SqliteStoreDialect implements StoreDialect {
   containsIgnoringCase(expression: Expression<string | null>, needle: string): Expression<SqlBool> {
     // SQLite's LIKE ignores ASCII case; lower() on both sides covers the rest it can.
     return sql<SqlBool>`lower(${expression}) like lower(${`%${escapeLike(needle)}%`}) escape '\\'`;
+  }
+
+  withCrossProcessLock<T>(_db: Kysely<any>, _key: string, work: () => Promise<T>): Promise<T> {
+    return work();
   }
 
   isUniqueViolation(error: unknown): boolean {

@@ -450,6 +450,12 @@ export class AgentRepository {
     return row.id;
   }
 
+  async inContextIdsOfConversation(conversationId: string): Promise<string[]> {
+    const row = await this.db.selectFrom('conversations').select('in_context_message_ids').where('id', '=', conversationId).executeTakeFirst();
+    if (!row) throw new NotFoundError('conversation', conversationId);
+    return decodeJson<string[]>(row.in_context_message_ids);
+  }
+
   async setInContextMessageIds(conversationId: string, messageIds: string[]): Promise<void> {
     await this.db
       .updateTable('conversations')

@@ -4,6 +4,7 @@ import { AgentRepository } from './agents.js';
 import { BlockRepository } from './blocks.js';
 import { IdentityRepository } from './identities.js';
 import { MessageRepository } from './messages.js';
+import { RunRepository } from './runs.js';
 import { ToolRepository } from './tools.js';
 
 /** Every repository, bound to one executor (the database or a transaction). */
@@ -13,6 +14,7 @@ export interface Repositories {
   tools: ToolRepository;
   identities: IdentityRepository;
   messages: MessageRepository;
+  runs: RunRepository;
 }
 
 export function createRepositories(db: Executor, dialect: StoreDialect): Repositories {
@@ -22,5 +24,6 @@ export function createRepositories(db: Executor, dialect: StoreDialect): Reposit
     tools: new ToolRepository(db, dialect),
     identities: new IdentityRepository(db, dialect),
     messages: new MessageRepository(db, dialect),
+    runs: new RunRepository(db, dialect),
   };
 }

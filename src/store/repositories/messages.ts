@@ -1,5 +1,5 @@
 import type { Message, MessageRole, NewMessage } from '../../domain/message.js';
-import { NotFoundError } from '../../errors.js';
+import { BadRequestError, NotFoundError } from '../../errors.js';
 import { newId } from '../../ids.js';
 import type { StoreDialect } from '../dialects/dialect.js';
 import { decodeJson, encodeJson, encodeJsonOrNull, flag, fromFlag, now } from '../json.js';
@@ -86,6 +86,41 @@ export class MessageRepository {
 
   async setContent(id: string, content: Message['content']): Promise<void> {
     await this.db.updateTable('messages').set({ content: encodeJson(content) }).where('id', '=', id).execute();
+  }
+
+  /** Messages of a conversation in store order; `ids` keeps the given order. */
+  async inOrder(ids: string[]): Promise<Message[]> {
+    const messages = await this.findMany(ids);
+    const byId = new Map(messages.map((message) => [message.id, message]));
+    return ids.map((id) => byId.get(id)).filter((message): message is Message => Boolean(message));
+  }
+
+  async list(filter: { agentId: string; conversationId?: string; runId?: string; roles?: string[] }, page: { before?: string | null; after?: string | null; limit: number; order: 'asc' | 'desc' }): Promise<Message[]> {
+    let query = this.db.selectFrom('messages').selectAll().where('agent_id', '=', filter.agentId);
+    if (filter.conversationId) query = query.where('conversation_id', '=', filter.conversationId);
+    if (filter.runId) query = query.where('run_id', '=', filter.runId);
+    if (filter.roles?.length) query = query.where('role', 'in', filter.roles);
+    const cursorSeq = async (name: string, id: string) => {
+      const row = await this.db.selectFrom('messages').select('seq').where('id', '=', id).executeTakeFirst();
+      if (!row) throw new BadRequestError(`${name}: no message with id ${id}`);
+      return row.seq;
+    };
+    const ascending = page.order === 'asc';
+    if (page.after) query = query.where('seq', ascending ? '>' : '<', await cursorSeq('after', page.after));
+    if (page.before) query = query.where('seq', ascending ? '<' : '>', await cursorSeq('before', page.before));
+    const backwards = Boolean(page.before) && !page.after;
+    const rows = await query.orderBy('seq', ascending !== backwards ? 'asc' : 'desc').limit(page.limit).execute();
+    return (backwards ? rows.reverse() : rows).map(toMessage);
+  }
+
+  /** Text search over an agent's history (roles and dates optional), newest first. */
+  async search(agentId: string, query: { text?: string; roles?: string[]; limit: number; startDate?: string; endDate?: string }): Promise<Message[]> {
+    let builder = this.db.selectFrom('messages').selectAll().where('agent_id', '=', agentId).where('role', 'in', query.roles?.length ? query.roles : ['user', 'assistant', 'tool']);
+    if (query.text) builder = builder.where((eb) => this.dialect.containsIgnoringCase(eb.ref('content'), query.text!));
+    if (query.startDate) builder = builder.where('created_at', '>=', query.startDate);
+    if (query.endDate) builder = builder.where('created_at', '<=', query.endDate);
+    const rows = await builder.orderBy('seq', 'desc').limit(query.limit).execute();
+    return rows.map(toMessage);
   }
 
   async countForAgent(agentId: string): Promise<number> {

@@ -79,7 +79,7 @@ export async function startFakeModelServer(): Promise<FakeModelServer> {
   async function answer(turn: Turn, request: IncomingMessage, response: ServerResponse, body: any, anthropic: boolean, chunkLimit = Infinity): Promise<void> {
     if (turn.kind === 'stall') {
       await delay(turn.ms);
-      if (request.destroyed) return;
+      if (response.destroyed || !response.socket || response.socket.destroyed) return;
       return answer(turn.then, request, response, body, anthropic, chunkLimit);
     }
     if (turn.kind === 'drop-after') return answer(turn.turn, request, response, body, anthropic, turn.chunks);

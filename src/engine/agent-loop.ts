@@ -1,0 +1,103 @@
+import type { Message } from '../domain/message.js';
+import { ProviderError } from '../providers/errors.js';
+import type { ChatMessage, ModelClient, ModelResponse, ModelSettings, ToolCall, ToolDefinition, Usage } from '../providers/model-client.js';
+import type { StopReason } from './stop-reasons.js';
+
+export interface StepInput {
+  system: string;
+  messages: ChatMessage[];
+  tools: ToolDefinition[];
+  settings: ModelSettings;
+  /** Tools whose call ends the turn (exit_loop rules). */
+  terminalTools: ReadonlySet<string>;
+}
+
+export interface ToolOutcome {
+  ok: boolean;
+  result: string;
+}
+
+export interface ExecutedCall {
+  call: ToolCall;
+  outcome: ToolOutcome;
+}
+
+/** What the loop needs from the world; the messages service implements it over the store. */
+export interface LoopPorts {
+  model: ModelClient;
+  /** The context for the next step: the system prompt compiled from current memory, and history. */
+  prepare(): Promise<StepInput>;
+  execute(call: ToolCall, args: Record<string, unknown>): Promise<ToolOutcome>;
+  /** Persists one step's messages atomically and appends them to the context window. */
+  commit(response: ModelResponse, executed: ExecutedCall[]): Promise<Message[]>;
+  isCancelled(): Promise<boolean>;
+}
+
+export interface UsageTotals extends Usage {
+  stepCount: number;
+  /** The last step's prompt plus completion: how full the context window is. */
+  contextTokens: number;
+}
+
+export interface LoopResult {
+  stopReason: StopReason;
+  messages: Message[];
+  usage: UsageTotals;
+  error?: Error;
+}
+
+/** The stop reason a failed model call gives. */
+export function stopReasonForProviderError(error: ProviderError): StopReason {
+  if (error.type === 'llm_invalid_response' || error.type === 'llm_empty_response') return 'invalid_llm_response';
+  return 'llm_api_error';
+}
+
+function parseArguments(call: ToolCall): Record<string, unknown> | string {
+  if (!call.arguments.trim()) return {};
+  try {
+    const parsed: unknown = JSON.parse(call.arguments);
+    return typeof parsed === 'object' && parsed !== null && !Array.isArray(parsed) ? (parsed as Record<string, unknown>) : 'the arguments must be a JSON object';
+  } catch {
+    return 'the arguments are not valid JSON';
+  }
+}
+
+/**
+ * The letta_v1 loop: call the model; run the tools it asked for (a failed tool is a result, not an
+ * error); persist the step; go on until a reply without tool calls, a terminal tool, a cancel or
+ * `maxSteps`. A failed model call persists nothing of that step, so the context stays valid.
+ */
+export async function runAgentLoop(ports: LoopPorts, maxSteps: number): Promise<LoopResult> {
+  const messages: Message[] = [];
+  const usage: UsageTotals = { inputTokens: 0, outputTokens: 0, cachedInputTokens: 0, cacheWriteTokens: 0, reasoningTokens: 0, stepCount: 0, contextTokens: 0 };
+  const done = (stopReason: StopReason, error?: Error): LoopResult => ({ stopReason, messages, usage, ...(error ? { error } : {}) });
+
+  for (let step = 0; step < maxSteps; step++) {
+    if (await ports.isCancelled()) return done('cancelled');
+    const input = await ports.prepare();
+    let response: ModelResponse;
+    try {
+      response = await ports.model.generate({ system: input.system, messages: input.messages, tools: input.tools, settings: input.settings });
+    } catch (error) {
+      if (error instanceof ProviderError) return done(stopReasonForProviderError(error), error);
+      throw error;
+    }
+    const executed: ExecutedCall[] = [];
+    for (const call of response.toolCalls) {
+      const args = parseArguments(call);
+      executed.push({ call, outcome: typeof args === 'string' ? { ok: false, result: `Invalid call to ${call.name}: ${args}` } : await ports.execute(call, args) });
+    }
+    messages.push(...(await ports.commit(response, executed)));
+    usage.inputTokens += response.usage.inputTokens;
+    usage.outputTokens += response.usage.outputTokens;
+    usage.cachedInputTokens += response.usage.cachedInputTokens;
+    usage.cacheWriteTokens += response.usage.cacheWriteTokens;
+    usage.reasoningTokens += response.usage.reasoningTokens;
+    usage.stepCount += 1;
+    usage.contextTokens = response.usage.inputTokens + response.usage.outputTokens;
+
+    if (!response.toolCalls.length) return done(response.finishReason.unified === 'length' ? 'max_tokens_exceeded' : 'end_turn');
+    if (response.toolCalls.some((call) => input.terminalTools.has(call.name))) return done('tool_rule');
+  }
+  return done('max_steps');
+}

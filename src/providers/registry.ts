@@ -1,0 +1,58 @@
+import OpenAI from 'openai';
+import type { ProviderSettings } from '../config.js';
+import { ProviderError } from './errors.js';
+import type { ModelClient } from './model-client.js';
+import { OpenAIChatModel } from './openai/chat.js';
+
+const REQUEST_TIMEOUT_MS = 120_000;
+
+export interface ProviderRegistryOptions {
+  fetch?: typeof fetch;
+  timeoutMs?: number;
+}
+
+/** Builds the model client for an agent's llm_config from the configured providers. */
+export class ProviderRegistry {
+  private readonly openaiClients = new Map<string, OpenAI>();
+
+  constructor(
+    private readonly settings: ProviderSettings,
+    private readonly options: ProviderRegistryOptions = {},
+  ) {}
+
+  clientFor(llmConfig: Record<string, unknown>): ModelClient {
+    const endpointType = String(llmConfig.model_endpoint_type ?? '');
+    const model = String(llmConfig.model ?? '');
+    switch (endpointType) {
+      case 'openai': {
+        const openai = this.settings.openai;
+        if (!openai) throw this.notConfigured('openai', 'OPENAI_API_KEY (and OPENAI_BASE_URL for a compatible server)');
+        const baseURL = openai.baseURL ?? 'https://api.openai.com/v1';
+        return new OpenAIChatModel(model, { provider: 'openai', client: this.openaiClient(baseURL, openai.apiKey), useMaxCompletionTokens: baseURL.includes('api.openai.com') });
+      }
+      case 'ollama': {
+        const ollama = this.settings.ollama;
+        if (!ollama) throw this.notConfigured('ollama', 'OLLAMA_BASE_URL');
+        const baseURL = `${ollama.baseURL.replace(/\/+$/, '').replace(/\/v1$/, '')}/v1`;
+        return new OpenAIChatModel(model, { provider: 'ollama', client: this.openaiClient(baseURL, 'ollama'), useMaxCompletionTokens: false });
+      }
+      default:
+        throw new ProviderError(endpointType || 'unknown', 'llm_bad_request', `no chat adapter for provider "${endpointType}" yet`, null, false);
+    }
+  }
+
+  private openaiClient(baseURL: string, apiKey: string): OpenAI {
+    const key = `${baseURL}\u0000${apiKey}`;
+    let client = this.openaiClients.get(key);
+    if (!client) {
+      // Retries are the engine's decision, not the SDK's.
+      client = new OpenAI({ apiKey, baseURL, maxRetries: 0, timeout: this.options.timeoutMs ?? REQUEST_TIMEOUT_MS, fetch: this.options.fetch });
+      this.openaiClients.set(key, client);
+    }
+    return client;
+  }
+
+  private notConfigured(provider: string, variables: string): ProviderError {
+    return new ProviderError(provider, 'llm_authentication', `the ${provider} provider is not configured: set ${variables}`, null, false);
+  }
+}

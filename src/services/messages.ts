@@ -1,0 +1,194 @@
+import { randomUUID } from 'node:crypto';
+import type { AgentRecord, ToolRule } from '../domain/agent.js';
+import type { ContentPart, Message, NewMessage, StoredToolCall, StoredToolReturn } from '../domain/message.js';
+import type { PageRequest } from '../domain/pagination.js';
+import { runAgentLoop, type ExecutedCall, type LoopPorts, type LoopResult } from '../engine/agent-loop.js';
+import type { AgentLocks } from '../engine/agent-locks.js';
+import { packageToolResult, toChatMessages } from '../engine/context.js';
+import { runStatusFor } from '../engine/stop-reasons.js';
+import { NotImplementedError } from '../errors.js';
+import { newId } from '../ids.js';
+import { compileSystemPrompt } from '../memory/compile-system-prompt.js';
+import type { ModelResponse, ModelSettings } from '../providers/model-client.js';
+import type { ProviderRegistry } from '../providers/registry.js';
+import type { SendMessagesRequest } from '../schemas/messages.js';
+import type { Repositories } from '../store/repositories/index.js';
+import type { Store } from '../store/store.js';
+import { executeBuiltinTool } from '../tools/builtin/executor.js';
+
+/** This process, as the owner of the runs it executes. */
+const INSTANCE_ID = `mnemo-${randomUUID()}`;
+
+export interface SendResult {
+  runId: string;
+  result: LoopResult;
+}
+
+function inputMessages(request: SendMessagesRequest): { role: 'user' | 'system' | 'assistant'; content: ContentPart[]; name?: string | null; otid?: string | null; senderId?: string | null }[] {
+  if (request.input) {
+    const content = typeof request.input === 'string' ? [{ type: 'text', text: request.input }] : (request.input as ContentPart[]);
+    return [{ role: 'user', content }];
+  }
+  return (request.messages ?? []).map((message) => {
+    if (message.type === 'approval') throw new NotImplementedError('Tool approvals');
+    const create = message as Extract<typeof message, { role: string }>;
+    return {
+      role: create.role,
+      content: typeof create.content === 'string' ? [{ type: 'text', text: create.content }] : (create.content as ContentPart[]),
+      name: create.name,
+      otid: create.otid,
+      senderId: create.sender_id,
+    };
+  });
+}
+
+function modelSettingsOf(agent: AgentRecord): ModelSettings {
+  const settings = agent.modelSettings ?? {};
+  const config = agent.llmConfig;
+  const maxTokens = (settings.max_output_tokens ?? config.max_tokens) as number | undefined | null;
+  return {
+    ...(typeof (settings.temperature ?? config.temperature) === 'number' ? { temperature: (settings.temperature ?? config.temperature) as number } : {}),
+    ...(typeof maxTokens === 'number' ? { maxOutputTokens: maxTokens } : {}),
+    ...(typeof (settings.parallel_tool_calls ?? config.parallel_tool_calls) === 'boolean' ? { parallelToolCalls: (settings.parallel_tool_calls ?? config.parallel_tool_calls) as boolean } : {}),
+  };
+}
+
+function terminalTools(rules: ToolRule[]): Set<string> {
+  return new Set(rules.filter((rule) => rule.type === 'exit_loop').map((rule) => rule.tool_name));
+}
+
+/** Sending messages to an agent (its default conversation) and reading its history. */
+export class MessageService {
+  constructor(
+    private readonly store: Store,
+    private readonly providers: ProviderRegistry,
+    private readonly locks: AgentLocks,
+  ) {}
+
+  async send(agentId: string, request: SendMessagesRequest): Promise<SendResult> {
+    const inputs = inputMessages(request);
+    const agent = await this.store.repos.agents.get(agentId);
+    const model = this.providers.clientFor(agent.llmConfig);
+    const conversationId = await this.store.repos.agents.defaultConversationId(agentId);
+    const run = await this.store.repos.runs.create({ agentId, conversationId, background: false, requestConfig: { max_steps: request.max_steps }, owner: INSTANCE_ID });
+    const started = process.hrtime.bigint();
+    const result = await this.locks.run(conversationId, run.id, () =>
+      this.store.dialect.withCrossProcessLock(this.store.db, `conversation:${conversationId}`, async () => {
+        await this.appendToContext(conversationId, inputs.map((input) => ({ ...input, agentId, conversationId, runId: run.id })));
+        const ports = this.portsFor(agentId, conversationId, run.id, model);
+        return runAgentLoop(ports, request.max_steps);
+      }),
+    );
+    await this.store.transaction(async (repos) => {
+      await repos.runs.finish(run.id, {
+        status: runStatusFor(result.stopReason),
+        stopReason: result.stopReason,
+        usage: { ...result.usage },
+        durationNs: Number(process.hrtime.bigint() - started),
+      });
+      await repos.agents.update(agentId, { lastRunCompletion: new Date().toISOString(), lastRunDurationMs: Math.round(Number(process.hrtime.bigint() - started) / 1e6), lastStopReason: result.stopReason });
+    });
+    return { runId: run.id, result };
+  }
+
+  async list(agentId: string, page: PageRequest): Promise<Message[]> {
+    await this.store.repos.agents.assertExists(agentId);
+    return this.store.repos.messages.list({ agentId }, page);
+  }
+
+  /** Inserts messages and appends them to the conversation's context window, atomically. */
+  private async appendToContext(conversationId: string, messages: NewMessage[]): Promise<Message[]> {
+    return this.store.transaction(async (repos) => {
+      const inserted = await repos.messages.insertMany(messages);
+      const ids = await repos.agents.inContextIdsOfConversation(conversationId);
+      await repos.agents.setInContextMessageIds(conversationId, [...ids, ...inserted.map((message) => message.id)]);
+      return inserted;
+    });
+  }
+
+  private portsFor(agentId: string, conversationId: string, runId: string, model: LoopPorts['model']): LoopPorts {
+    const repos = this.store.repos;
+    let agent: AgentRecord | undefined;
+    return {
+      model,
+      isCancelled: async () => (await repos.runs.status(runId)) === 'cancelled',
+      prepare: async () => {
+        agent = await repos.agents.get(agentId);
+        const [blocks, tools, ids] = await Promise.all([
+          repos.agents.blocksOf([agentId]).then((map) => map.get(agentId) ?? []),
+          repos.agents.toolsOf([agentId]).then((map) => map.get(agentId) ?? []),
+          repos.agents.inContextIdsOfConversation(conversationId),
+        ]);
+        const [system, ...history] = await repos.messages.inOrder(ids);
+        const prompt = compileSystemPrompt({
+          system: agent.system,
+          blocks,
+          toolRules: agent.toolRules,
+          lineNumbers: agent.llmConfig.model_endpoint_type === 'anthropic',
+          metadata: {
+            agentId,
+            conversationId: 'default',
+            compiledAt: new Date(),
+            timezone: agent.timezone,
+            recallMessageCount: await repos.messages.countForAgent(agentId),
+            archivalPassageCount: 0,
+            archivalTags: [],
+          },
+        });
+        if (system && system.content[0]?.text !== prompt) await repos.messages.setContent(system.id, [{ type: 'text', text: prompt }]);
+        return {
+          system: prompt,
+          messages: toChatMessages(history),
+          tools: tools.map((tool) => ({
+            name: tool.name,
+            description: tool.jsonSchema?.description ?? tool.description ?? '',
+            parameters: tool.jsonSchema?.parameters ?? { type: 'object', properties: {} },
+          })),
+          settings: modelSettingsOf(agent),
+          terminalTools: terminalTools(agent.toolRules),
+        };
+      },
+      execute: async (call, args) =>
+        executeBuiltinTool(call.name, args, {
+          blockByLabel: async (label) => {
+            const blockId = await repos.agents.blockIdByLabel(agentId, label);
+            return blockId ? repos.blocks.get(blockId) : undefined;
+          },
+          setBlockValue: async (block, value) => {
+            await repos.blocks.update(block.id, { value });
+          },
+          searchMessages: async (query) =>
+            (await repos.messages.search(agentId, query)).map((message) => ({ role: message.role, text: message.content.map((part) => String(part.text ?? '')).join(''), date: message.createdAt })),
+        }),
+      commit: (response, executed) => this.appendToContext(conversationId, this.stepMessages(agentId, conversationId, runId, response, executed, agent?.timezone ?? 'UTC', String(model.modelId))),
+    };
+  }
+
+  private stepMessages(agentId: string, conversationId: string, runId: string, response: ModelResponse, executed: ExecutedCall[], timezone: string, modelId: string): NewMessage[] {
+    const stepId = newId('step');
+    const content: ContentPart[] = [
+      ...response.reasoning.map((reasoning) =>
+        reasoning.redacted ? { type: 'redacted_reasoning', data: reasoning.redacted } : { type: 'reasoning', reasoning: reasoning.text, signature: reasoning.signature ?? null },
+      ),
+      ...(response.text ? [{ type: 'text', text: response.text }] : []),
+    ];
+    const toolCalls: StoredToolCall[] = response.toolCalls.map((call) => ({ id: call.id, type: 'function', function: { name: call.name, arguments: call.arguments } }));
+    const messages: NewMessage[] = [{ agentId, conversationId, runId, stepId, role: 'assistant', content, toolCalls: toolCalls.length ? toolCalls : null, model: modelId }];
+    if (executed.length) {
+      const returns: StoredToolReturn[] = executed.map(({ call, outcome }) => ({ tool_call_id: call.id, status: outcome.ok ? 'success' : 'error', func_response: outcome.result, stdout: null, stderr: null }));
+      messages.push({
+        agentId,
+        conversationId,
+        runId,
+        stepId,
+        role: 'tool',
+        name: executed.map(({ call }) => call.name).join(','),
+        toolCallId: executed[0]!.call.id,
+        toolReturns: returns,
+        content: executed.map(({ outcome }) => ({ type: 'text', text: packageToolResult(outcome.ok, outcome.result, timezone) })),
+      });
+    }
+    return messages;
+  }
+}
+

@@ -1,0 +1,99 @@
+import { NotFoundError } from '../../errors.js';
+import { newId } from '../../ids.js';
+import type { StoreDialect } from '../dialects/dialect.js';
+import { decodeJson, encodeJsonOrNull, flag, fromFlag, now } from '../json.js';
+import type { Executor } from '../store.js';
+import type { RunRow } from '../tables.js';
+
+export interface Run {
+  id: string;
+  agentId: string;
+  conversationId: string | null;
+  status: string;
+  stopReason: string | null;
+  background: boolean;
+  requestConfig: Record<string, unknown> | null;
+  metadata: Record<string, unknown> | null;
+  usage: Record<string, unknown> | null;
+  owner: string | null;
+  totalDurationNs: number | null;
+  createdAt: string;
+  updatedAt: string;
+  completedAt: string | null;
+}
+
+export function toRun(row: RunRow): Run {
+  return {
+    id: row.id,
+    agentId: row.agent_id,
+    conversationId: row.conversation_id,
+    status: row.status,
+    stopReason: row.stop_reason,
+    background: fromFlag(row.background),
+    requestConfig: decodeJson(row.request_config),
+    metadata: decodeJson(row.metadata),
+    usage: decodeJson(row.usage),
+    owner: row.owner,
+    totalDurationNs: row.total_duration_ns,
+    createdAt: row.created_at,
+    updatedAt: row.updated_at,
+    completedAt: row.completed_at,
+  };
+}
+
+export class RunRepository {
+  constructor(
+    private readonly db: Executor,
+    private readonly dialect: StoreDialect,
+  ) {}
+
+  async create(run: { agentId: string; conversationId: string; background: boolean; requestConfig: Record<string, unknown>; owner: string }): Promise<Run> {
+    const at = now();
+    const row = await this.db
+      .insertInto('runs')
+      .values({
+        id: newId('run'),
+        agent_id: run.agentId,
+        conversation_id: run.conversationId,
+        status: 'running',
+        stop_reason: null,
+        background: flag(run.background),
+        request_config: encodeJsonOrNull(run.requestConfig),
+        metadata: null,
+        callback_url: null,
+        callback_sent_at: null,
+        callback_status_code: null,
+        callback_error: null,
+        usage: null,
+        owner: run.owner,
+        total_duration_ns: null,
+        ttft_ns: null,
+        created_at: at,
+        updated_at: at,
+        completed_at: null,
+      })
+      .returningAll()
+      .executeTakeFirstOrThrow();
+    return toRun(row);
+  }
+
+  async finish(id: string, outcome: { status: string; stopReason: string; usage: Record<string, unknown>; durationNs: number }): Promise<void> {
+    const at = now();
+    await this.db
+      .updateTable('runs')
+      .set({ status: outcome.status, stop_reason: outcome.stopReason, usage: encodeJsonOrNull(outcome.usage), total_duration_ns: outcome.durationNs, updated_at: at, completed_at: at })
+      .where('id', '=', id)
+      .execute();
+  }
+
+  async get(id: string): Promise<Run> {
+    const row = await this.db.selectFrom('runs').selectAll().where('id', '=', id).executeTakeFirst();
+    if (!row) throw new NotFoundError('run', id);
+    return toRun(row);
+  }
+
+  async status(id: string): Promise<string | undefined> {
+    const row = await this.db.selectFrom('runs').select('status').where('id', '=', id).executeTakeFirst();
+    return row?.status;
+  }
+}

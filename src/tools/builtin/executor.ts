@@ -1,0 +1,53 @@
+import type { Block } from '../../domain/block.js';
+import type { ToolOutcome } from '../../engine/agent-loop.js';
+import { applyMemoryEdit, labelOf, MEMORY_EDIT_TOOLS, ToolFailure } from './memory.js';
+
+/** What built-in tools may touch: the agent's memory and its message history. */
+export interface BuiltinToolPorts {
+  blockByLabel(label: string): Promise<Block | undefined>;
+  setBlockValue(block: Block, value: string): Promise<void>;
+  searchMessages(query: { text?: string; roles?: string[]; limit: number; startDate?: string; endDate?: string }): Promise<{ role: string; text: string; date: string }[]>;
+}
+
+export const SEND_MESSAGE_RESULT = 'Sent message successfully.';
+
+/** Runs one built-in tool call; a failure is reported to the model, never thrown. */
+export async function executeBuiltinTool(name: string, args: Record<string, unknown>, ports: BuiltinToolPorts): Promise<ToolOutcome> {
+  try {
+    if (MEMORY_EDIT_TOOLS.has(name)) {
+      const label = labelOf(args);
+      const block = await ports.blockByLabel(label);
+      if (!block) throw new ToolFailure(`There is no memory block labelled "${label}"`);
+      if (block.readOnly) throw new ToolFailure(`The memory block "${label}" is read-only`);
+      const value = applyMemoryEdit(name, args, block.value);
+      if (value.length > block.limit) {
+        throw new ToolFailure(`The edit would make "${label}" ${value.length} characters long, over its limit of ${block.limit}; shorten it`);
+      }
+      await ports.setBlockValue(block, value);
+      return { ok: true, result: value };
+    }
+    switch (name) {
+      case 'send_message':
+        return { ok: true, result: SEND_MESSAGE_RESULT };
+      case 'memory_finish_edits':
+        return { ok: true, result: 'Memory edits finished.' };
+      case 'conversation_search': {
+        const limit = Math.min(Math.max(Number(args.limit ?? 10) || 10, 1), 100);
+        const found = await ports.searchMessages({
+          text: typeof args.query === 'string' ? args.query : undefined,
+          roles: Array.isArray(args.roles) ? args.roles.map(String) : undefined,
+          limit,
+          startDate: typeof args.start_date === 'string' ? args.start_date : undefined,
+          endDate: typeof args.end_date === 'string' ? args.end_date : undefined,
+        });
+        if (!found.length) return { ok: true, result: 'No messages matched.' };
+        return { ok: true, result: JSON.stringify(found.map((hit) => ({ role: hit.role, date: hit.date, content: hit.text }))) };
+      }
+      default:
+        throw new ToolFailure(`The tool ${name} is not available on this server yet`);
+    }
+  } catch (error) {
+    if (error instanceof ToolFailure) return { ok: false, result: error.message };
+    throw error;
+  }
+}

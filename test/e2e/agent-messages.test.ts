@@ -1,0 +1,140 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DIALECTS } from '../support/dialects.js';
+import { expectApiError } from '../support/expected-errors.js';
+import { reply, startFakeModelServer, type FakeModelServer } from '../support/fake-model/index.js';
+import { startTestServer, type TestServer } from '../support/server.js';
+
+describe.each(DIALECTS)('agent messages on %s', (dialect) => {
+  let server: TestServer;
+  let fake: FakeModelServer;
+  beforeAll(async () => {
+    fake = await startFakeModelServer();
+    server = await startTestServer(dialect, { providers: { openai: { apiKey: 'test', baseURL: fake.baseURL } } });
+  });
+  afterAll(async () => {
+    await server?.close();
+    await fake?.close();
+  });
+
+  /** The stored context window, as the next model call will see it. */
+  async function contextRoles(agentId: string): Promise<string[]> {
+    const repos = server.context.store.repos;
+    const ids = await repos.agents.inContextIdsOfConversation(await repos.agents.defaultConversationId(agentId));
+    return (await repos.messages.inOrder(ids)).map((message) => message.role);
+  }
+
+  describe('POST /v1/agents/{agent_id}/messages', () => {
+    it('rejects bad bodies naming the field', async () => {
+      const model = fake.script([]);
+      const agent = await server.client.agents.create({ model: model.handle });
+      await expectApiError(server.client.agents.messages.create(agent.id, { messages: [] }), 422, 'body.messages');
+      await expectApiError(server.client.agents.messages.create(agent.id, { input: 'a', messages: [{ role: 'user', content: 'b' }] }), 422, 'body.input');
+      await expectApiError(server.client.agents.messages.create(agent.id, {}), 422, 'body.messages');
+      await expectApiError(server.client.agents.messages.create(agent.id, { input: 'hi', max_steps: 0 }), 422, 'body.max_steps');
+      expect(model.requests).toHaveLength(0);
+    });
+
+    it('edits memory through a tool call, and the next prompt shows the edit', async () => {
+      const model = fake.script([reply.toolCall('memory_insert', { label: 'human', new_string: 'Likes tea.' }), reply.text('Noted.'), reply.text('You like tea.')]);
+      const agent = await server.client.agents.create({ model: model.handle, memory_blocks: [{ label: 'human', value: 'Name: Ann' }] });
+      const response = await server.client.agents.messages.create(agent.id, { input: 'I like tea' });
+      expect(response.stop_reason.stop_reason).toBe('end_turn');
+      expect(response.messages.map((message) => message.message_type)).toEqual(['tool_call_message', 'tool_return_message', 'assistant_message']);
+      const [call, ret, answer] = response.messages as any[];
+      expect(call.tool_call).toMatchObject({ name: 'memory_insert' });
+      expect(ret).toMatchObject({ status: 'success', tool_call_id: call.tool_call.tool_call_id, tool_return: 'Name: Ann\nLikes tea.' });
+      expect(answer.content).toBe('Noted.');
+      expect(response.usage).toMatchObject({ message_type: 'usage_statistics', step_count: 2 });
+      expect(response.usage.total_tokens).toBeGreaterThan(0);
+      expect((await server.client.agents.blocks.retrieve('human', { agent_id: agent.id })).value).toBe('Name: Ann\nLikes tea.');
+
+      const first = model.requests[0]!.body;
+      expect(first.messages[0].role).toBe('system');
+      expect(first.messages[0].content).toContain('<human>');
+      expect(first.messages.at(-1)).toEqual({ role: 'user', content: [{ type: 'text', text: 'I like tea' }] });
+      expect(first.tools.map((tool: any) => tool.function.name).sort()).toEqual(['conversation_search', 'memory_insert', 'memory_replace']);
+      const second = model.requests[1]!.body;
+      expect(second.messages.at(-1)).toMatchObject({ role: 'tool', tool_call_id: call.tool_call.tool_call_id });
+      expect(JSON.parse(second.messages.at(-1).content)).toMatchObject({ status: 'OK', message: 'Name: Ann\nLikes tea.' });
+      expect(second.messages[0].content).toContain('Likes tea.');
+
+      await server.client.agents.messages.create(agent.id, { input: 'What do I like?' });
+      expect(model.requests[2]!.body.messages[0].content).toContain('Likes tea.');
+      expect(await contextRoles(agent.id)).toEqual(['system', 'user', 'assistant', 'tool', 'assistant', 'user', 'assistant']);
+    });
+
+    it('reports a failed tool to the model and goes on', async () => {
+      const model = fake.script([reply.toolCall('memory_replace', { label: 'human', old_string: 'absent', new_string: 'x' }), reply.text('Sorry.')]);
+      const agent = await server.client.agents.create({ model: model.handle, memory_blocks: [{ label: 'human', value: 'Bo' }] });
+      const response = await server.client.agents.messages.create(agent.id, { input: 'edit' });
+      const ret = response.messages.find((message) => message.message_type === 'tool_return_message') as any;
+      expect(ret.status).toBe('error');
+      expect(ret.tool_return).toContain('not found');
+      expect(JSON.parse(model.requests[1]!.body.messages.at(-1).content).status).toBe('Failed');
+      expect(response.stop_reason.stop_reason).toBe('end_turn');
+    });
+
+    it('stops at max_steps and at a terminal tool rule', async () => {
+      const looping = fake.script([
+        reply.toolCall('conversation_search', { query: 'x' }),
+        reply.toolCall('conversation_search', { query: 'y' }),
+        reply.toolCall('conversation_search', { query: 'z' }),
+      ]);
+      const agent = await server.client.agents.create({ model: looping.handle });
+      const response = await server.client.agents.messages.create(agent.id, { input: 'search', max_steps: 2 });
+      expect(response.stop_reason.stop_reason).toBe('max_steps');
+      expect(looping.requests).toHaveLength(2);
+
+      const terminal = fake.script([reply.toolCall('send_message', { message: 'Bye!' })]);
+      const memgpt = await server.client.agents.create({ model: terminal.handle, agent_type: 'memgpt_v2_agent' });
+      const bye = await server.client.agents.messages.create(memgpt.id, { input: 'bye' });
+      expect(bye.stop_reason.stop_reason).toBe('tool_rule');
+      expect(bye.messages.find((message) => message.message_type === 'assistant_message')).toMatchObject({ content: 'Bye!' });
+    });
+
+    it('leaves the agent usable after a provider error: no orphaned tool call, the next send works', async () => {
+      const model = fake.script([reply.toolCall('conversation_search', { query: 'a' }), reply.httpError(500, 'upstream exploded'), reply.text('Back again.')]);
+      const agent = await server.client.agents.create({ model: model.handle });
+      const body = await expectApiError(server.client.agents.messages.create(agent.id, { input: 'hello' }), 500, 'upstream exploded');
+      expect(body.error).toMatchObject({ type: 'llm_error' });
+      expect(await contextRoles(agent.id)).toEqual(['system', 'user', 'assistant', 'tool']);
+      const again = await server.client.agents.messages.create(agent.id, { input: 'still there?' });
+      expect(again.stop_reason.stop_reason).toBe('end_turn');
+      const retrieved = await server.client.agents.retrieve(agent.id);
+      expect(retrieved.last_stop_reason).toBe('end_turn');
+    });
+
+    it('serialises two concurrent sends to one agent: the stored history never interleaves', async () => {
+      const model = fake.script([reply.stall(300, reply.text('first answer')), reply.text('second answer')]);
+      const agent = await server.client.agents.create({ model: model.handle });
+      const [a, b] = await Promise.all([
+        server.client.agents.messages.create(agent.id, { input: 'first question' }),
+        new Promise((resolve) => setTimeout(resolve, 50)).then(() => server.client.agents.messages.create(agent.id, { input: 'second question' })),
+      ]);
+      expect((a.messages[0] as any).content).toBe('first answer');
+      expect((b.messages[0] as any).content).toBe('second answer');
+      const history = await server.client.agents.messages.list(agent.id, { order: 'asc' });
+      expect(history.items.filter((message) => message.message_type !== 'system_message').map((message: any) => message.content)).toEqual([
+        'first question',
+        'first answer',
+        'second question',
+        'second answer',
+      ]);
+    });
+  });
+
+  describe('GET /v1/agents/{agent_id}/messages', () => {
+    it('lists history newest first with cursors, and never shows a heartbeat', async () => {
+      const model = fake.script([reply.text('one'), reply.text('two')]);
+      const agent = await server.client.agents.create({ model: model.handle });
+      await server.client.agents.messages.create(agent.id, { input: 'q1' });
+      await server.client.agents.messages.create(agent.id, { input: 'q2' });
+      const newest = await server.client.agents.messages.list(agent.id, { limit: 2 });
+      expect(newest.items.map((message: any) => message.content)).toEqual(['two', 'q2']);
+      const all: string[] = [];
+      for await (const message of server.client.agents.messages.list(agent.id, { limit: 2 })) all.push(String(message.message_type));
+      expect(all).toEqual(['assistant_message', 'user_message', 'assistant_message', 'user_message', 'system_message']);
+      await expectApiError(server.client.agents.messages.list('agent-00000000-0000-4000-8000-000000000000'), 404);
+    });
+  });
+});
