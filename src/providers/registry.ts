@@ -1,6 +1,8 @@
+import Anthropic from '@anthropic-ai/sdk';
 import OpenAI from 'openai';
 import type { ProviderSettings } from '../config.js';
 import { ProviderError } from './errors.js';
+import { AnthropicMessagesModel } from './anthropic/messages.js';
 import type { ModelClient } from './model-client.js';
 import { OpenAIChatModel } from './openai/chat.js';
 
@@ -14,6 +16,7 @@ export interface ProviderRegistryOptions {
 /** Builds the model client for an agent's llm_config from the configured providers. */
 export class ProviderRegistry {
   private readonly openaiClients = new Map<string, OpenAI>();
+  private anthropicClient?: Anthropic;
 
   constructor(
     private readonly settings: ProviderSettings,
@@ -35,6 +38,19 @@ export class ProviderRegistry {
         if (!ollama) throw this.notConfigured('ollama', 'OLLAMA_BASE_URL');
         const baseURL = `${ollama.baseURL.replace(/\/+$/, '').replace(/\/v1$/, '')}/v1`;
         return new OpenAIChatModel(model, { provider: 'ollama', client: this.openaiClient(baseURL, 'ollama'), useMaxCompletionTokens: false });
+      }
+      case 'anthropic': {
+        const anthropic = this.settings.anthropic;
+        if (!anthropic) throw this.notConfigured('anthropic', 'ANTHROPIC_API_KEY');
+        // The SDK adds `/v1/messages` itself.
+        this.anthropicClient ??= new Anthropic({
+          apiKey: anthropic.apiKey,
+          baseURL: (anthropic.baseURL ?? 'https://api.anthropic.com').replace(/\/+$/, '').replace(/\/v1$/, ''),
+          maxRetries: 0,
+          timeout: this.options.timeoutMs ?? REQUEST_TIMEOUT_MS,
+          fetch: this.options.fetch,
+        });
+        return new AnthropicMessagesModel(model, { provider: 'anthropic', client: this.anthropicClient });
       }
       default:
         throw new ProviderError(endpointType || 'unknown', 'llm_bad_request', `no chat adapter for provider "${endpointType}" yet`, null, false);

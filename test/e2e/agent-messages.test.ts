@@ -9,7 +9,7 @@ describe.each(DIALECTS)('agent messages on %s', (dialect) => {
   let fake: FakeModelServer;
   beforeAll(async () => {
     fake = await startFakeModelServer();
-    server = await startTestServer(dialect, { providers: { openai: { apiKey: 'test', baseURL: fake.baseURL } } });
+    server = await startTestServer(dialect, { providers: { openai: { apiKey: 'test', baseURL: fake.baseURL }, anthropic: { apiKey: 'test', baseURL: fake.baseURL } } });
   });
   afterAll(async () => {
     await server?.close();
@@ -61,6 +61,23 @@ describe.each(DIALECTS)('agent messages on %s', (dialect) => {
       await server.client.agents.messages.create(agent.id, { input: 'What do I like?' });
       expect(model.requests[2]!.body.messages[0].content).toContain('Likes tea.');
       expect(await contextRoles(agent.id)).toEqual(['system', 'user', 'assistant', 'tool', 'assistant', 'user', 'assistant']);
+    });
+
+    it('runs the same loop on an Anthropic model, sending thinking back with its signature', async () => {
+      const model = fake.script([
+        reply.reasoning('The user states a preference.', reply.toolCall('memory_replace', { label: 'human', old_string: 'tea', new_string: 'coffee' }), 'sig-abc'),
+        reply.text('Updated.'),
+      ]);
+      const agent = await server.client.agents.create({ model: model.anthropicHandle, memory_blocks: [{ label: 'human', value: 'likes tea' }] });
+      const response = await server.client.agents.messages.create(agent.id, { input: 'I switched to coffee' });
+      expect(response.messages.map((message) => message.message_type)).toEqual(['reasoning_message', 'tool_call_message', 'tool_return_message', 'assistant_message']);
+      expect(response.messages[0]).toMatchObject({ reasoning: 'The user states a preference.', signature: 'sig-abc' });
+      expect((await server.client.agents.blocks.retrieve('human', { agent_id: agent.id })).value).toBe('likes coffee');
+      const first = model.requests[0]!.body;
+      expect(first.system).toContain('1→ likes tea');
+      const second = model.requests[1]!.body;
+      expect(second.messages.at(-2).content[0]).toMatchObject({ type: 'thinking', thinking: 'The user states a preference.', signature: 'sig-abc' });
+      expect(second.messages.at(-1).content[0]).toMatchObject({ type: 'tool_result' });
     });
 
     it('reports a failed tool to the model and goes on', async () => {

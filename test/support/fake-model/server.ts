@@ -88,7 +88,8 @@ export async function startFakeModelServer(): Promise<FakeModelServer> {
     }
     if (turn.kind === 'malformed') {
       response.writeHead(200, { 'content-type': body.stream ? 'text/event-stream' : 'application/json' });
-      response.end(body.stream ? 'data: {"choices": [ this is not json\n\n' : '{"not": "a completion"');
+      if (!body.stream) response.end('{"not": "a completion"');
+      else response.end(anthropic ? 'event: content_block_delta\ndata: {"type": "content_block_delta", this is not json\n\n' : 'data: {"choices": [ this is not json\n\n');
       return;
     }
     const promptChars = JSON.stringify(body.messages ?? []).length + JSON.stringify(body.system ?? '').length;
@@ -99,14 +100,15 @@ export async function startFakeModelServer(): Promise<FakeModelServer> {
     const frames = anthropic
       ? anthropicEvents(body.model, turn, promptChars).map(([event, data]) => `event: ${event}\ndata: ${JSON.stringify(data)}\n\n`)
       : [...openaiChunks(body.model, turn, promptChars, Boolean(body.stream_options?.include_usage)).map((data) => `data: ${JSON.stringify(data)}\n\n`), 'data: [DONE]\n\n'];
-    for (const [index, frame] of frames.entries()) {
-      if (index >= chunkLimit) {
-        response.socket?.destroy();
-        return;
-      }
-      response.write(frame);
+    if (frames.length <= chunkLimit) {
+      for (const frame of frames) response.write(frame);
+      response.end();
+      return;
     }
-    response.end();
+    // Drop the connection mid-stream: after the first frames have reached the client.
+    const sent = frames.slice(0, chunkLimit);
+    sent.forEach((frame, index) => response.write(frame, index === sent.length - 1 ? () => setTimeout(() => response.socket?.destroy(), 20) : undefined));
+    if (!sent.length) response.socket?.destroy();
   }
 
   function listModels(anthropic: boolean) {
