@@ -1,6 +1,6 @@
 import type { Message } from '../domain/message.js';
 import { ProviderError } from '../providers/errors.js';
-import type { ChatMessage, ModelClient, ModelResponse, ModelSettings, ToolCall, ToolDefinition, Usage } from '../providers/model-client.js';
+import { collectStream, type ChatMessage, type ModelClient, type ModelRequest, type ModelResponse, type ModelSettings, type ModelStreamPart, type ToolCall, type ToolDefinition, type Usage } from '../providers/model-client.js';
 import type { StopReason } from './stop-reasons.js';
 
 export interface StepInput {
@@ -28,9 +28,19 @@ export interface LoopPorts {
   /** The context for the next step: the system prompt compiled from current memory, and history. */
   prepare(): Promise<StepInput>;
   execute(call: ToolCall, args: Record<string, unknown>): Promise<ToolOutcome>;
-  /** Persists one step's messages atomically and appends them to the context window. */
-  commit(response: ModelResponse, executed: ExecutedCall[]): Promise<Message[]>;
+  /** Persists one step's messages atomically (the assistant message under `assistantId`) and appends them to the context window. */
+  commit(response: ModelResponse, executed: ExecutedCall[], assistantId: string): Promise<Message[]>;
   isCancelled(): Promise<boolean>;
+  newMessageId(): string;
+}
+
+/** What a caller that streams sees while the loop runs. */
+export interface LoopObserver {
+  /** Token streaming: the model's deltas, tagged with the id its assistant message will have. */
+  onModelPart?(part: ModelStreamPart, assistantId: string): void;
+  /** A step's messages, once committed. */
+  onStepCommitted?(messages: Message[]): void;
+  signal?: AbortSignal;
 }
 
 export interface UsageTotals extends Usage {
@@ -67,18 +77,32 @@ function parseArguments(call: ToolCall): Record<string, unknown> | string {
  * error); persist the step; go on until a reply without tool calls, a terminal tool, a cancel or
  * `maxSteps`. A failed model call persists nothing of that step, so the context stays valid.
  */
-export async function runAgentLoop(ports: LoopPorts, maxSteps: number): Promise<LoopResult> {
+async function callModel(ports: LoopPorts, request: ModelRequest, assistantId: string, observer: LoopObserver): Promise<ModelResponse> {
+  if (!observer.onModelPart) return ports.model.generate(request);
+  const onPart = observer.onModelPart;
+  async function* tee(): AsyncIterable<ModelStreamPart> {
+    for await (const part of ports.model.stream(request)) {
+      onPart(part, assistantId);
+      yield part;
+    }
+  }
+  return collectStream(tee());
+}
+
+export async function runAgentLoop(ports: LoopPorts, maxSteps: number, observer: LoopObserver = {}): Promise<LoopResult> {
   const messages: Message[] = [];
   const usage: UsageTotals = { inputTokens: 0, outputTokens: 0, cachedInputTokens: 0, cacheWriteTokens: 0, reasoningTokens: 0, stepCount: 0, contextTokens: 0 };
   const done = (stopReason: StopReason, error?: Error): LoopResult => ({ stopReason, messages, usage, ...(error ? { error } : {}) });
 
   for (let step = 0; step < maxSteps; step++) {
-    if (await ports.isCancelled()) return done('cancelled');
+    if (observer.signal?.aborted || (await ports.isCancelled())) return done('cancelled');
     const input = await ports.prepare();
+    const assistantId = ports.newMessageId();
     let response: ModelResponse;
     try {
-      response = await ports.model.generate({ system: input.system, messages: input.messages, tools: input.tools, settings: input.settings });
+      response = await callModel(ports, { system: input.system, messages: input.messages, tools: input.tools, settings: input.settings, signal: observer.signal }, assistantId, observer);
     } catch (error) {
+      if (observer.signal?.aborted) return done('cancelled');
       if (error instanceof ProviderError) return done(stopReasonForProviderError(error), error);
       throw error;
     }
@@ -87,7 +111,9 @@ export async function runAgentLoop(ports: LoopPorts, maxSteps: number): Promise<
       const args = parseArguments(call);
       executed.push({ call, outcome: typeof args === 'string' ? { ok: false, result: `Invalid call to ${call.name}: ${args}` } : await ports.execute(call, args) });
     }
-    messages.push(...(await ports.commit(response, executed)));
+    const committed = await ports.commit(response, executed, assistantId);
+    messages.push(...committed);
+    observer.onStepCommitted?.(committed);
     usage.inputTokens += response.usage.inputTokens;
     usage.outputTokens += response.usage.outputTokens;
     usage.cachedInputTokens += response.usage.cachedInputTokens;

@@ -2,11 +2,11 @@ import { randomUUID } from 'node:crypto';
 import type { AgentRecord, ToolRule } from '../domain/agent.js';
 import type { ContentPart, Message, NewMessage, StoredToolCall, StoredToolReturn } from '../domain/message.js';
 import type { PageRequest } from '../domain/pagination.js';
-import { runAgentLoop, type ExecutedCall, type LoopPorts, type LoopResult } from '../engine/agent-loop.js';
+import { runAgentLoop, type ExecutedCall, type LoopObserver, type LoopPorts, type LoopResult } from '../engine/agent-loop.js';
 import type { AgentLocks } from '../engine/agent-locks.js';
 import { packageToolResult, toChatMessages } from '../engine/context.js';
 import { runStatusFor } from '../engine/stop-reasons.js';
-import { NotImplementedError } from '../errors.js';
+import { ConflictError, NotImplementedError } from '../errors.js';
 import { newId } from '../ids.js';
 import { compileSystemPrompt } from '../memory/compile-system-prompt.js';
 import type { ModelResponse, ModelSettings } from '../providers/model-client.js';
@@ -22,6 +22,15 @@ const INSTANCE_ID = `mnemo-${randomUUID()}`;
 export interface SendResult {
   runId: string;
   result: LoopResult;
+}
+
+export interface StartedRun {
+  runId: string;
+  execute(observer?: LoopObserver): Promise<LoopResult>;
+}
+
+function emptyTotals(): LoopResult['usage'] {
+  return { inputTokens: 0, outputTokens: 0, cachedInputTokens: 0, cacheWriteTokens: 0, reasoningTokens: 0, stepCount: 0, contextTokens: 0 };
 }
 
 function inputMessages(request: SendMessagesRequest): { role: 'user' | 'system' | 'assistant'; content: ContentPart[]; name?: string | null; otid?: string | null; senderId?: string | null }[] {
@@ -59,6 +68,8 @@ function terminalTools(rules: ToolRule[]): Set<string> {
 
 /** Sending messages to an agent (its default conversation) and reading its history. */
 export class MessageService {
+  private readonly aborts = new Map<string, AbortController>();
+
   constructor(
     private readonly store: Store,
     private readonly providers: ProviderRegistry,
@@ -66,29 +77,62 @@ export class MessageService {
   ) {}
 
   async send(agentId: string, request: SendMessagesRequest): Promise<SendResult> {
+    const run = await this.start(agentId, request);
+    return { runId: run.runId, result: await run.execute() };
+  }
+
+  /**
+   * Validates the request and records its run, so a streaming caller knows the run id before any
+   * output; `execute` then waits its turn on the conversation and runs the loop.
+   */
+  async start(agentId: string, request: SendMessagesRequest): Promise<StartedRun> {
     const inputs = inputMessages(request);
     const agent = await this.store.repos.agents.get(agentId);
     const model = this.providers.clientFor(agent.llmConfig);
     const conversationId = await this.store.repos.agents.defaultConversationId(agentId);
-    const run = await this.store.repos.runs.create({ agentId, conversationId, background: false, requestConfig: { max_steps: request.max_steps }, owner: INSTANCE_ID });
-    const started = process.hrtime.bigint();
-    const result = await this.locks.run(conversationId, run.id, () =>
-      this.store.dialect.withCrossProcessLock(this.store.db, `conversation:${conversationId}`, async () => {
-        await this.appendToContext(conversationId, inputs.map((input) => ({ ...input, agentId, conversationId, runId: run.id })));
-        const ports = this.portsFor(agentId, conversationId, run.id, model);
-        return runAgentLoop(ports, request.max_steps);
-      }),
-    );
+    const run = await this.store.repos.runs.create({ agentId, conversationId, background: Boolean(request.background), requestConfig: { max_steps: request.max_steps }, owner: INSTANCE_ID });
+    const execute = async (observer: LoopObserver = {}): Promise<LoopResult> => {
+      const started = process.hrtime.bigint();
+      // A cancel, or the caller going away, aborts the model call in flight.
+      const controller = new AbortController();
+      observer.signal?.addEventListener('abort', () => controller.abort(), { once: true });
+      this.aborts.set(run.id, controller);
+      observer = { ...observer, signal: controller.signal };
+      let result: LoopResult;
+      try {
+        result = await this.locks.run(conversationId, run.id, () =>
+          this.store.dialect.withCrossProcessLock(this.store.db, `conversation:${conversationId}`, async () => {
+            await this.appendToContext(conversationId, inputs.map((input) => ({ ...input, agentId, conversationId, runId: run.id })));
+            return runAgentLoop(this.portsFor(agentId, conversationId, run.id, model), request.max_steps, observer);
+          }),
+        );
+      } catch (error) {
+        await this.finishRun(agentId, run.id, { stopReason: 'error', usage: emptyTotals() }, started);
+        throw error;
+      } finally {
+        this.aborts.delete(run.id);
+      }
+      await this.finishRun(agentId, run.id, result, started);
+      return result;
+    };
+    return { runId: run.id, execute };
+  }
+
+  private async finishRun(agentId: string, runId: string, result: Pick<LoopResult, 'stopReason' | 'usage'>, started: bigint): Promise<void> {
+    const durationNs = Number(process.hrtime.bigint() - started);
     await this.store.transaction(async (repos) => {
-      await repos.runs.finish(run.id, {
-        status: runStatusFor(result.stopReason),
-        stopReason: result.stopReason,
-        usage: { ...result.usage },
-        durationNs: Number(process.hrtime.bigint() - started),
-      });
-      await repos.agents.update(agentId, { lastRunCompletion: new Date().toISOString(), lastRunDurationMs: Math.round(Number(process.hrtime.bigint() - started) / 1e6), lastStopReason: result.stopReason });
+      await repos.runs.finish(runId, { status: runStatusFor(result.stopReason), stopReason: result.stopReason, usage: { ...result.usage }, durationNs });
+      await repos.agents.update(agentId, { lastRunCompletion: new Date().toISOString(), lastRunDurationMs: Math.round(durationNs / 1e6), lastStopReason: result.stopReason });
     });
-    return { runId: run.id, result };
+  }
+
+  /** Marks the agent's running runs (or the ones named) cancelled; the loop stops before its next step. */
+  async cancel(agentId: string, runIds?: string[] | null): Promise<Record<string, string>> {
+    await this.store.repos.agents.assertExists(agentId);
+    const cancelled = await this.store.repos.runs.cancelRunning(agentId, runIds ?? undefined);
+    if (!cancelled.length) throw new ConflictError(`Agent ${agentId} has no active run to cancel`, 'NOTHING_TO_CANCEL');
+    for (const runId of cancelled) this.aborts.get(runId)?.abort();
+    return Object.fromEntries(cancelled.map((runId) => [runId, 'cancelled']));
   }
 
   async list(agentId: string, page: PageRequest): Promise<Message[]> {
@@ -160,11 +204,22 @@ export class MessageService {
           searchMessages: async (query) =>
             (await repos.messages.search(agentId, query)).map((message) => ({ role: message.role, text: message.content.map((part) => String(part.text ?? '')).join(''), date: message.createdAt })),
         }),
-      commit: (response, executed) => this.appendToContext(conversationId, this.stepMessages(agentId, conversationId, runId, response, executed, agent?.timezone ?? 'UTC', String(model.modelId))),
+      newMessageId: () => newId('message'),
+      commit: (response, executed, assistantId) =>
+        this.appendToContext(conversationId, this.stepMessages(agentId, conversationId, runId, response, executed, assistantId, agent?.timezone ?? 'UTC', String(model.modelId))),
     };
   }
 
-  private stepMessages(agentId: string, conversationId: string, runId: string, response: ModelResponse, executed: ExecutedCall[], timezone: string, modelId: string): NewMessage[] {
+  private stepMessages(
+    agentId: string,
+    conversationId: string,
+    runId: string,
+    response: ModelResponse,
+    executed: ExecutedCall[],
+    assistantId: string,
+    timezone: string,
+    modelId: string,
+  ): NewMessage[] {
     const stepId = newId('step');
     const content: ContentPart[] = [
       ...response.reasoning.map((reasoning) =>
@@ -173,7 +228,7 @@ export class MessageService {
       ...(response.text ? [{ type: 'text', text: response.text }] : []),
     ];
     const toolCalls: StoredToolCall[] = response.toolCalls.map((call) => ({ id: call.id, type: 'function', function: { name: call.name, arguments: call.arguments } }));
-    const messages: NewMessage[] = [{ agentId, conversationId, runId, stepId, role: 'assistant', content, toolCalls: toolCalls.length ? toolCalls : null, model: modelId }];
+    const messages: NewMessage[] = [{ id: assistantId, agentId, conversationId, runId, stepId, role: 'assistant', content, toolCalls: toolCalls.length ? toolCalls : null, model: modelId }];
     if (executed.length) {
       const returns: StoredToolReturn[] = executed.map(({ call, outcome }) => ({ tool_call_id: call.id, status: outcome.ok ? 'success' : 'error', func_response: outcome.result, stdout: null, stderr: null }));
       messages.push({

@@ -1,10 +1,12 @@
-import type { FastifyPluginAsync } from 'fastify';
+import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { AppContext } from '../../app-context.js';
-import { NotImplementedError } from '../../errors.js';
+import { NotImplementedError, ValidationError } from '../../errors.js';
 import { agentIdParams } from '../../schemas/agents.js';
-import { lettaMessageSchema, lettaResponseSchema, listMessagesQuerySchema, sendMessagesRequestSchema } from '../../schemas/messages.js';
+import { idSchema } from '../../schemas/common.js';
+import { lettaMessageSchema, lettaResponseSchema, listMessagesQuerySchema, sendMessagesRequestSchema, type SendMessagesRequest } from '../../schemas/messages.js';
+import { streamRun } from '../../streaming/stream-run.js';
 import { toLettaMessages } from '../../serializers/letta-message.js';
 import { toLettaResponse } from '../../serializers/letta-response.js';
 
@@ -12,12 +14,35 @@ export function agentMessageRoutes({ messages }: AppContext): FastifyPluginAsync
   return async (base) => {
     const app = base.withTypeProvider<ZodTypeProvider>();
 
+    const stream = async (request: FastifyRequest, reply: FastifyReply, agentId: string, body: SendMessagesRequest) => {
+      if (body.background) throw new NotImplementedError('Background runs');
+      const run = await messages.start(agentId, body);
+      reply.hijack();
+      await streamRun(reply.raw, run, {
+        streamTokens: body.stream_tokens ?? false,
+        includePings: body.include_pings ?? true,
+        includeTypes: body.include_return_message_types,
+        useAssistantMessage: body.use_assistant_message,
+        assistantMessageToolName: body.assistant_message_tool_name,
+        assistantMessageToolKwarg: body.assistant_message_tool_kwarg,
+        onUnexpectedError: (error) => request.log.error({ err: error }, 'streamed run failed'),
+      });
+    };
+
+    app.post(
+      '/agents/:agent_id/messages/stream',
+      { schema: { params: agentIdParams, body: sendMessagesRequestSchema } },
+      async (request, reply) => stream(request, reply, request.params.agent_id, request.body),
+    );
+
     app.post(
       '/agents/:agent_id/messages',
       { schema: { params: agentIdParams, body: sendMessagesRequestSchema, response: { 200: lettaResponseSchema } } },
-      async (request) => {
+      async (request, reply) => {
         const body = request.body;
-        if (body.streaming) throw new NotImplementedError('Streaming responses');
+        if (body.streaming) return stream(request, reply, request.params.agent_id, body);
+        const streamOnly = (['stream_tokens', 'include_pings', 'background'] as const).find((field) => body[field] !== undefined);
+        if (streamOnly) throw ValidationError.field(`body.${streamOnly}`, 'applies only to streaming requests (set streaming: true or use /messages/stream)');
         const { runId, result } = await messages.send(request.params.agent_id, body);
         if (result.error) throw result.error;
         return toLettaResponse(result, runId, {
@@ -29,11 +54,15 @@ export function agentMessageRoutes({ messages }: AppContext): FastifyPluginAsync
       },
     );
 
-    for (const path of ['/agents/:agent_id/messages/stream', '/agents/:agent_id/messages/async']) {
-      app.post(path, { schema: { params: agentIdParams } }, async () => {
-        throw new NotImplementedError(path.endsWith('stream') ? 'Streaming responses' : 'Asynchronous runs');
-      });
-    }
+    app.post('/agents/:agent_id/messages/async', { schema: { params: agentIdParams } }, async () => {
+      throw new NotImplementedError('Asynchronous runs');
+    });
+
+    app.post(
+      '/agents/:agent_id/messages/cancel',
+      { schema: { params: agentIdParams, body: z.object({ run_ids: z.array(idSchema('run')).nullish() }).nullish() } },
+      async (request) => messages.cancel(request.params.agent_id, request.body?.run_ids),
+    );
 
     app.get(
       '/agents/:agent_id/messages',

@@ -92,6 +92,18 @@ export class RunRepository {
     return toRun(row);
   }
 
+  /** Marks an agent's unfinished runs (or those of `ids`) cancelled; returns their ids. */
+  async cancelRunning(agentId: string, ids?: string[]): Promise<string[]> {
+    let query = this.db
+      .updateTable('runs')
+      .set({ status: 'cancelled', stop_reason: 'cancelled', updated_at: now() })
+      .where('agent_id', '=', agentId)
+      .where('status', 'in', ['created', 'running']);
+    if (ids?.length) query = query.where('id', 'in', ids);
+    const rows = await query.returning('id').execute();
+    return rows.map((row) => row.id);
+  }
+
   async status(id: string): Promise<string | undefined> {
     const row = await this.db.selectFrom('runs').select('status').where('id', '=', id).executeTakeFirst();
     return row?.status;
