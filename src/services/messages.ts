@@ -140,9 +140,10 @@ export class MessageService {
     return this.store.repos.messages.list({ agentId }, page);
   }
 
-  /** Inserts messages and appends them to the conversation's context window, atomically. */
-  private async appendToContext(conversationId: string, messages: NewMessage[]): Promise<Message[]> {
+  /** Inserts messages (and anything `alongside` writes) and appends them to the context window, atomically. */
+  private async appendToContext(conversationId: string, messages: NewMessage[], alongside?: (repos: Repositories) => Promise<void>): Promise<Message[]> {
     return this.store.transaction(async (repos) => {
+      await alongside?.(repos);
       const inserted = await repos.messages.insertMany(messages);
       const ids = await repos.agents.inContextIdsOfConversation(conversationId);
       await repos.agents.setInContextMessageIds(conversationId, [...ids, ...inserted.map((message) => message.id)]);
@@ -205,8 +206,26 @@ export class MessageService {
             (await repos.messages.search(agentId, query)).map((message) => ({ role: message.role, text: message.content.map((part) => String(part.text ?? '')).join(''), date: message.createdAt })),
         }),
       newMessageId: () => newId('message'),
-      commit: (response, executed, assistantId) =>
-        this.appendToContext(conversationId, this.stepMessages(agentId, conversationId, runId, response, executed, assistantId, agent?.timezone ?? 'UTC', String(model.modelId))),
+      commit: async (response, executed, assistantId) => {
+        const messages = this.stepMessages(agentId, conversationId, runId, response, executed, assistantId, agent?.timezone ?? 'UTC', String(model.modelId));
+        const stepId = messages[0]!.stepId!;
+        return this.appendToContext(conversationId, messages, (repos) =>
+          repos.steps.insert({
+            id: stepId,
+            runId,
+            agentId,
+            conversationId,
+            providerName: model.provider,
+            model: model.modelId,
+            modelEndpoint: (agent?.llmConfig.model_endpoint as string | undefined) ?? null,
+            contextWindowLimit: (agent?.llmConfig.context_window as number | undefined) ?? null,
+            promptTokens: response.usage.inputTokens,
+            completionTokens: response.usage.outputTokens,
+            usage: { ...response.usage },
+            stopReason: response.finishReason.raw,
+          }),
+        );
+      },
     };
   }
 

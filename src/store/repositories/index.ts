@@ -5,6 +5,7 @@ import { BlockRepository } from './blocks.js';
 import { IdentityRepository } from './identities.js';
 import { MessageRepository } from './messages.js';
 import { RunRepository } from './runs.js';
+import { StepRepository } from './steps.js';
 import { ToolRepository } from './tools.js';
 
 /** Every repository, bound to one executor (the database or a transaction). */
@@ -15,6 +16,7 @@ export interface Repositories {
   identities: IdentityRepository;
   messages: MessageRepository;
   runs: RunRepository;
+  steps: StepRepository;
 }
 
 export function createRepositories(db: Executor, dialect: StoreDialect): Repositories {
@@ -25,5 +27,6 @@ export function createRepositories(db: Executor, dialect: StoreDialect): Reposit
     identities: new IdentityRepository(db, dialect),
     messages: new MessageRepository(db, dialect),
     runs: new RunRepository(db, dialect),
+    steps: new StepRepository(db, dialect),
   };
 }

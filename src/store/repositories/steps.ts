@@ -1,0 +1,53 @@
+import type { StoreDialect } from '../dialects/dialect.js';
+import { encodeJsonOrNull, now } from '../json.js';
+import type { Executor } from '../store.js';
+
+export interface NewStep {
+  id: string;
+  runId: string;
+  agentId: string;
+  conversationId: string;
+  providerName: string;
+  model: string;
+  modelEndpoint: string | null;
+  contextWindowLimit: number | null;
+  promptTokens: number;
+  completionTokens: number;
+  usage: Record<string, unknown>;
+  stopReason: string | null;
+}
+
+export class StepRepository {
+  constructor(
+    private readonly db: Executor,
+    private readonly dialect: StoreDialect,
+  ) {}
+
+  async insert(step: NewStep): Promise<void> {
+    const at = now();
+    await this.db
+      .insertInto('steps')
+      .values({
+        id: step.id,
+        run_id: step.runId,
+        agent_id: step.agentId,
+        conversation_id: step.conversationId,
+        provider_name: step.providerName,
+        provider_category: 'base',
+        model: step.model,
+        model_endpoint: step.modelEndpoint,
+        context_window_limit: step.contextWindowLimit,
+        completion_tokens: step.completionTokens,
+        prompt_tokens: step.promptTokens,
+        total_tokens: step.promptTokens + step.completionTokens,
+        usage: encodeJsonOrNull(step.usage),
+        stop_reason: step.stopReason,
+        status: 'success',
+        error_type: null,
+        error_data: null,
+        created_at: at,
+        completed_at: at,
+      })
+      .execute();
+  }
+}
