@@ -6,6 +6,7 @@ import { IdentityService } from './services/identities.js';
 import { MessageService } from './services/messages.js';
 import { AgentLocks } from './engine/agent-locks.js';
 import { ProviderRegistry } from './providers/registry.js';
+import { RunStreams } from './streaming/background-runs.js';
 import { ToolService } from './services/tools.js';
 import { openStore, type Store } from './store/store.js';
 
@@ -18,6 +19,7 @@ export interface AppContext {
   blocks: BlockService;
   identities: IdentityService;
   messages: MessageService;
+  runStreams: RunStreams;
   tools: ToolService;
 }
 
@@ -31,7 +33,7 @@ export async function createAppContext(config: Config): Promise<AppContext> {
     await tools.ensureBuiltinTools();
     const agents = new AgentService(store, models);
     const messages = new MessageService(store, new ProviderRegistry(config.providers), new AgentLocks());
-    return { config, store, models, agents, blocks: new BlockService(store), identities: new IdentityService(store, agents), messages, tools };
+    return { config, store, models, agents, blocks: new BlockService(store), identities: new IdentityService(store, agents), messages, runStreams: new RunStreams(store), tools };
   } catch (error) {
     await store.close();
     throw error;

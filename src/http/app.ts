@@ -8,6 +8,7 @@ import { agentMessageRoutes } from './routes/agent-messages.js';
 import { agentRoutes } from './routes/agents.js';
 import { blockRoutes } from './routes/blocks.js';
 import { healthRoutes } from './routes/health.js';
+import { runStreamRoutes } from './routes/run-streams.js';
 import { identityRoutes } from './routes/identities.js';
 import { tagRoutes } from './routes/tags.js';
 import { modelRoutes } from './routes/models.js';
@@ -53,6 +54,7 @@ export async function buildApp(context: AppContext, options: BuildAppOptions = {
   await app.register(agentRoutes(context), { prefix: '/v1' });
   await app.register(blockRoutes(context), { prefix: '/v1' });
   await app.register(agentMessageRoutes(context), { prefix: '/v1' });
+  await app.register(runStreamRoutes(context), { prefix: '/v1' });
   await app.register(toolRoutes(context), { prefix: '/v1' });
   await app.register(modelRoutes(context), { prefix: '/v1' });
   await app.register(identityRoutes(context), { prefix: '/v1' });

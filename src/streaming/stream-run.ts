@@ -15,7 +15,20 @@ export interface StreamOptions extends LettaMessageOptions {
   onUnexpectedError(error: unknown): void;
 }
 
-function errorEvent(runId: string, error: Error | undefined): Record<string, unknown> {
+/** One event of a run's stream; `final` events (stop reason, usage, error) carry no seq_id. */
+export type RunStreamEvent = { kind: 'data' | 'error'; payload: Record<string, unknown> };
+
+/** Where a run's events go: straight to one SSE response, or to the run's stored event log. */
+export interface RunEventSink {
+  send(event: RunStreamEvent): void;
+  readonly signal?: AbortSignal;
+}
+
+export function pingEvent(runId: string, seqId: number): Record<string, unknown> {
+  return { id: `ping-${randomUUID()}`, message_type: 'ping', run_id: runId, seq_id: seqId };
+}
+
+function errorPayload(runId: string, error: Error): Record<string, unknown> {
   const type = error instanceof ProviderError ? error.type : 'internal_error';
   const errorType = type === 'llm_context_window_exceeded' || type === 'llm_bad_request' || type === 'llm_invalid_response' ? 'llm_error' : type;
   const message = error instanceof ProviderError ? error.message : 'The run failed on the server';
@@ -23,26 +36,20 @@ function errorEvent(runId: string, error: Error | undefined): Record<string, unk
 }
 
 /**
- * Runs `run` while streaming its messages as Letta SSE on `response`: a ping with the run id first,
- * each step's messages (or each token delta with `streamTokens`), then the stop reason and usage
- * (or the error), then `[DONE]`. If the client goes away the run is cancelled.
+ * Runs `run` and describes it as Letta stream events: a ping naming the run first (with pings on),
+ * each step's messages (or each token delta with `streamTokens`), then the stop reason and either
+ * the usage or an error event. Message events are numbered by seq_id from 1.
  */
-export async function streamRun(response: ServerResponse, run: StartedRun, options: StreamOptions): Promise<void> {
+export async function produceRunEvents(run: StartedRun, options: StreamOptions, sink: RunEventSink): Promise<void> {
   let seq = 0;
-  const ping = () => ({ id: `ping-${randomUUID()}`, message_type: 'ping', run_id: run.runId, seq_id: ++seq });
-  const writer = new SseWriter(response, options.includePings ? ping : undefined);
-  writer.start();
-  if (options.includePings) writer.send(ping());
-  const controller = new AbortController();
-  // Aborting after the run has finished is a no-op; before, it cancels the run.
-  writer.onClose(() => controller.abort());
+  if (options.includePings) sink.send({ kind: 'data', payload: pingEvent(run.runId, ++seq) });
   const emit = (message: LettaMessageWire) => {
     if (options.includeTypes && !options.includeTypes.includes(message.message_type)) return;
-    writer.send({ ...message, seq_id: ++seq });
+    sink.send({ kind: 'data', payload: { ...message, seq_id: ++seq } });
   };
   const chunker = new TokenChunker(run.runId);
   const observer: LoopObserver = {
-    signal: controller.signal,
+    ...(sink.signal ? { signal: sink.signal } : {}),
     ...(options.streamTokens
       ? {
           onModelPart: (part, messageId) => {
@@ -53,11 +60,9 @@ export async function streamRun(response: ServerResponse, run: StartedRun, optio
       : {}),
     onStepCommitted: (messages) => {
       for (const message of messages) {
-        for (const wire of toLettaMessages(message, options)) {
-          // With token streaming the model's own output went out as deltas; tool results go whole.
-          if (options.streamTokens && message.role === 'assistant') continue;
-          emit(wire);
-        }
+        // With token streaming the model's own output went out as deltas; tool results go whole.
+        if (options.streamTokens && message.role === 'assistant') continue;
+        for (const wire of toLettaMessages(message, options)) emit(wire);
       }
     },
   };
@@ -70,8 +75,21 @@ export async function streamRun(response: ServerResponse, run: StartedRun, optio
     options.onUnexpectedError(error);
     failure = error instanceof Error ? error : new Error(String(error));
   }
-  writer.send({ message_type: 'stop_reason', stop_reason: result?.stopReason ?? 'error' });
-  if (failure) writer.sendError({ ...errorEvent(run.runId, failure), seq_id: ++seq });
-  else writer.send(toUsageStatistics(result!, [run.runId]));
+  sink.send({ kind: 'data', payload: { message_type: 'stop_reason', stop_reason: result?.stopReason ?? 'error' } });
+  if (failure) sink.send({ kind: 'error', payload: { ...errorPayload(run.runId, failure), seq_id: ++seq } });
+  else sink.send({ kind: 'data', payload: toUsageStatistics(result!, [run.runId]) });
+}
+
+/** Streams a run on this response; the client going away cancels the run. */
+export async function streamRun(response: ServerResponse, run: StartedRun, options: StreamOptions): Promise<void> {
+  const writer = new SseWriter(response, options.includePings ? () => pingEvent(run.runId, 0) : undefined);
+  writer.start();
+  const controller = new AbortController();
+  // Aborting after the run has finished is a no-op; before, it cancels the run.
+  writer.onClose(() => controller.abort());
+  await produceRunEvents(run, options, {
+    signal: controller.signal,
+    send: (event) => (event.kind === 'error' ? writer.sendError(event.payload) : writer.send(event.payload)),
+  });
   writer.end();
 }

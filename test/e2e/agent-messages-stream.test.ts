@@ -82,6 +82,34 @@ describe.each(DIALECTS)('streaming agent messages on %s', (dialect) => {
     });
   });
 
+  describe('background runs and POST /v1/runs/{run_id}/stream', () => {
+    it('keeps a background run going after the client leaves, and resumes after the last seen event', async () => {
+      const model = fake.script([reply.toolCall('conversation_search', { query: 'x' }), reply.stall(400, reply.text('Finished without you.'))]);
+      const agent = await server.client.agents.create({ model: model.handle });
+      const first: any[] = [];
+      for await (const chunk of await server.client.agents.messages.stream(agent.id, { input: 'go', background: true })) {
+        first.push(chunk);
+        if (chunk.message_type === 'tool_call_message') break;
+      }
+      const runId = first[0].run_id;
+      const lastSeen = first.at(-1).seq_id;
+      const resumed = await collect(await server.client.runs.messages.stream(runId, { starting_after: lastSeen }));
+      expect(resumed.map((chunk) => chunk.message_type)).toEqual(['tool_return_message', 'assistant_message', 'stop_reason', 'usage_statistics']);
+      expect(resumed[0].seq_id).toBe(lastSeen + 1);
+      expect(resumed[1].content).toBe('Finished without you.');
+      const replay = await collect(await server.client.runs.messages.stream(runId));
+      expect(replay.map((chunk) => chunk.message_type)).toEqual(['ping', 'tool_call_message', 'tool_return_message', 'assistant_message', 'stop_reason', 'usage_statistics']);
+    });
+
+    it('refuses to resume a run that was not background, and an unknown run', async () => {
+      const model = fake.script([reply.text('plain')]);
+      const agent = await server.client.agents.create({ model: model.handle });
+      const chunks = await collect(await server.client.agents.messages.stream(agent.id, { input: 'x' }));
+      await expectApiError(server.client.runs.messages.stream(chunks[0].run_id), 400, 'background');
+      await expectApiError(server.client.runs.messages.stream('run-00000000-0000-4000-8000-000000000000'), 404);
+    });
+  });
+
   describe('POST /v1/agents/{agent_id}/messages/cancel', () => {
     it('cancels a run mid-stream and answers 409 when nothing runs', async () => {
       const model = fake.script([reply.stall(1_500, reply.text('too late'))]);

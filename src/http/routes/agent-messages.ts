@@ -10,23 +10,26 @@ import { streamRun } from '../../streaming/stream-run.js';
 import { toLettaMessages } from '../../serializers/letta-message.js';
 import { toLettaResponse } from '../../serializers/letta-response.js';
 
-export function agentMessageRoutes({ messages }: AppContext): FastifyPluginAsync {
+export function agentMessageRoutes({ messages, runStreams }: AppContext): FastifyPluginAsync {
   return async (base) => {
     const app = base.withTypeProvider<ZodTypeProvider>();
 
     const stream = async (request: FastifyRequest, reply: FastifyReply, agentId: string, body: SendMessagesRequest) => {
-      if (body.background) throw new NotImplementedError('Background runs');
       const run = await messages.start(agentId, body);
-      reply.hijack();
-      await streamRun(reply.raw, run, {
+      const options = {
         streamTokens: body.stream_tokens ?? false,
         includePings: body.include_pings ?? true,
         includeTypes: body.include_return_message_types,
         useAssistantMessage: body.use_assistant_message,
         assistantMessageToolName: body.assistant_message_tool_name,
         assistantMessageToolKwarg: body.assistant_message_tool_kwarg,
-        onUnexpectedError: (error) => request.log.error({ err: error }, 'streamed run failed'),
-      });
+        onUnexpectedError: (error: unknown) => request.log.error({ err: error }, 'streamed run failed'),
+      };
+      reply.hijack();
+      if (!body.background) return streamRun(reply.raw, run, options);
+      // The run goes on if this client leaves; any client can resume it from /v1/runs/{id}/stream.
+      runStreams.startBackground(run, options);
+      await runStreams.resume(reply.raw, run.runId, { startingAfter: 0, includePings: options.includePings, pollIntervalMs: 50, batchSize: 200 });
     };
 
     app.post(

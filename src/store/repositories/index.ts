@@ -4,6 +4,7 @@ import { AgentRepository } from './agents.js';
 import { BlockRepository } from './blocks.js';
 import { IdentityRepository } from './identities.js';
 import { MessageRepository } from './messages.js';
+import { RunEventRepository } from './run-events.js';
 import { RunRepository } from './runs.js';
 import { StepRepository } from './steps.js';
 import { ToolRepository } from './tools.js';
@@ -16,6 +17,7 @@ export interface Repositories {
   identities: IdentityRepository;
   messages: MessageRepository;
   runs: RunRepository;
+  runEvents: RunEventRepository;
   steps: StepRepository;
 }
 
@@ -27,6 +29,7 @@ export function createRepositories(db: Executor, dialect: StoreDialect): Reposit
     identities: new IdentityRepository(db, dialect),
     messages: new MessageRepository(db, dialect),
     runs: new RunRepository(db, dialect),
+    runEvents: new RunEventRepository(db, dialect),
     steps: new StepRepository(db, dialect),
   };
 }
