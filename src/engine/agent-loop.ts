@@ -1,6 +1,7 @@
 import type { Message } from '../domain/message.js';
 import { ProviderError } from '../providers/errors.js';
 import { collectStream, type ChatMessage, type ModelClient, type ModelRequest, type ModelResponse, type ModelSettings, type ModelStreamPart, type ToolCall, type ToolDefinition, type Usage } from '../providers/model-client.js';
+import { decideAfterStep, type StepRules } from './step-decision.js';
 import type { StopReason } from './stop-reasons.js';
 
 export interface StepInput {
@@ -8,8 +9,7 @@ export interface StepInput {
   messages: ChatMessage[];
   tools: ToolDefinition[];
   settings: ModelSettings;
-  /** Tools whose call ends the turn (exit_loop rules). */
-  terminalTools: ReadonlySet<string>;
+  rules: StepRules;
 }
 
 export interface ToolOutcome {
@@ -29,7 +29,7 @@ export interface LoopPorts {
   prepare(): Promise<StepInput>;
   execute(call: ToolCall, args: Record<string, unknown>): Promise<ToolOutcome>;
   /** Persists one step's messages atomically (the assistant message under `assistantId`) and appends them to the context window. */
-  commit(response: ModelResponse, executed: ExecutedCall[], assistantId: string): Promise<Message[]>;
+  commit(response: ModelResponse, executed: ExecutedCall[], assistantId: string, heartbeat: string | null): Promise<Message[]>;
   isCancelled(): Promise<boolean>;
   newMessageId(): string;
 }
@@ -73,9 +73,9 @@ function parseArguments(call: ToolCall): Record<string, unknown> | string {
 }
 
 /**
- * The letta_v1 loop: call the model; run the tools it asked for (a failed tool is a result, not an
- * error); persist the step; go on until a reply without tool calls, a terminal tool, a cancel or
- * `maxSteps`. A failed model call persists nothing of that step, so the context stays valid.
+ * The agent loop: call the model; run the tools it asked for (a failed tool is a result, not an
+ * error); persist the step; decide (see step-decision.ts) whether to go on, until a stop reason, a
+ * cancel or `maxSteps`. A failed model call persists nothing of that step, so the context stays valid.
  */
 async function callModel(ports: LoopPorts, request: ModelRequest, assistantId: string, observer: LoopObserver): Promise<ModelResponse> {
   if (!observer.onModelPart) return ports.model.generate(request);
@@ -111,7 +111,8 @@ export async function runAgentLoop(ports: LoopPorts, maxSteps: number, observer:
       const args = parseArguments(call);
       executed.push({ call, outcome: typeof args === 'string' ? { ok: false, result: `Invalid call to ${call.name}: ${args}` } : await ports.execute(call, args) });
     }
-    const committed = await ports.commit(response, executed, assistantId);
+    const decision = decideAfterStep(response, executed, input.rules);
+    const committed = await ports.commit(response, executed, assistantId, decision.continue ? decision.heartbeat : null);
     messages.push(...committed);
     observer.onStepCommitted?.(committed);
     usage.inputTokens += response.usage.inputTokens;
@@ -121,9 +122,7 @@ export async function runAgentLoop(ports: LoopPorts, maxSteps: number, observer:
     usage.reasoningTokens += response.usage.reasoningTokens;
     usage.stepCount += 1;
     usage.contextTokens = response.usage.inputTokens + response.usage.outputTokens;
-
-    if (!response.toolCalls.length) return done(response.finishReason.unified === 'length' ? 'max_tokens_exceeded' : 'end_turn');
-    if (response.toolCalls.some((call) => input.terminalTools.has(call.name))) return done('tool_rule');
+    if (!decision.continue) return done(decision.stopReason);
   }
   return done('max_steps');
 }

@@ -83,7 +83,8 @@ export function toLettaMessages(message: Message, options: LettaMessageOptions =
     }
     case 'tool': {
       const returns = (message.toolReturns ?? []) as StoredToolReturn[];
-      if (!returns.length) break;
+      // A send_message call is shown as the assistant's message; its bookkeeping return is not.
+      if (!returns.length || (options.useAssistantMessage && message.name === (options.assistantMessageToolName ?? 'send_message'))) break;
       const wire = returns.map((ret) => ({ type: 'tool', tool_return: ret.func_response, status: ret.status, tool_call_id: ret.tool_call_id, stdout: ret.stdout, stderr: ret.stderr }));
       push('tool_return_message', {
         tool_return: wire[0]!.tool_return,

@@ -3,6 +3,7 @@ import type { AgentRecord, ToolRule } from '../domain/agent.js';
 import type { ContentPart, Message, NewMessage, StoredToolCall, StoredToolReturn } from '../domain/message.js';
 import type { PageRequest } from '../domain/pagination.js';
 import { runAgentLoop, type ExecutedCall, type LoopObserver, type LoopPorts, type LoopResult } from '../engine/agent-loop.js';
+import type { StepRules } from '../engine/step-decision.js';
 import type { AgentLocks } from '../engine/agent-locks.js';
 import { packageToolResult, toChatMessages } from '../engine/context.js';
 import { runStatusFor } from '../engine/stop-reasons.js';
@@ -62,8 +63,26 @@ function modelSettingsOf(agent: AgentRecord): ModelSettings {
   };
 }
 
-function terminalTools(rules: ToolRule[]): Set<string> {
-  return new Set(rules.filter((rule) => rule.type === 'exit_loop').map((rule) => rule.tool_name));
+const HEARTBEAT_AGENT_TYPES = new Set(['memgpt_agent', 'memgpt_v2_agent', 'split_thread_agent', 'voice_convo_agent']);
+
+function toolNamesOfRule(rules: ToolRule[], type: string): Set<string> {
+  return new Set(rules.filter((rule) => rule.type === type).map((rule) => rule.tool_name));
+}
+
+function stepRulesOf(agent: AgentRecord): StepRules {
+  return {
+    heartbeats: HEARTBEAT_AGENT_TYPES.has(agent.agentType),
+    terminalTools: toolNamesOfRule(agent.toolRules, 'exit_loop'),
+    continueTools: toolNamesOfRule(agent.toolRules, 'continue_loop'),
+  };
+}
+
+/** memgpt-style agents ask for another step through a required `request_heartbeat` argument. */
+function withHeartbeatParameter(parameters: Record<string, unknown>): Record<string, unknown> {
+  const properties = { ...((parameters.properties as Record<string, unknown> | undefined) ?? {}) };
+  properties.request_heartbeat = { type: 'boolean', description: 'Request an immediate heartbeat after the call completes, to take another step.' };
+  const required = [...new Set([...((parameters.required as string[] | undefined) ?? []), 'request_heartbeat'])];
+  return { ...parameters, properties, required };
 }
 
 /** Sending messages to an agent (its default conversation) and reading its history. */
@@ -181,16 +200,20 @@ export class MessageService {
           },
         });
         if (system && system.content[0]?.text !== prompt) await repos.messages.setContent(system.id, [{ type: 'text', text: prompt }]);
+        const rules = stepRulesOf(agent);
         return {
           system: prompt,
           messages: toChatMessages(history),
-          tools: tools.map((tool) => ({
-            name: tool.name,
-            description: tool.jsonSchema?.description ?? tool.description ?? '',
-            parameters: tool.jsonSchema?.parameters ?? { type: 'object', properties: {} },
-          })),
+          tools: tools.map((tool) => {
+            const parameters = tool.jsonSchema?.parameters ?? { type: 'object', properties: {} };
+            return {
+              name: tool.name,
+              description: tool.jsonSchema?.description ?? tool.description ?? '',
+              parameters: rules.heartbeats && !rules.terminalTools.has(tool.name) ? withHeartbeatParameter(parameters) : parameters,
+            };
+          }),
           settings: modelSettingsOf(agent),
-          terminalTools: terminalTools(agent.toolRules),
+          rules,
         };
       },
       execute: async (call, args) =>
@@ -206,8 +229,12 @@ export class MessageService {
             (await repos.messages.search(agentId, query)).map((message) => ({ role: message.role, text: message.content.map((part) => String(part.text ?? '')).join(''), date: message.createdAt })),
         }),
       newMessageId: () => newId('message'),
-      commit: async (response, executed, assistantId) => {
+      commit: async (response, executed, assistantId, heartbeat) => {
         const messages = this.stepMessages(agentId, conversationId, runId, response, executed, assistantId, agent?.timezone ?? 'UTC', String(model.modelId));
+        if (heartbeat) {
+          const time = new Date().toISOString();
+          messages.push({ agentId, conversationId, runId, role: 'user', content: [{ type: 'text', text: JSON.stringify({ type: 'heartbeat', reason: heartbeat, time }) }] });
+        }
         const stepId = messages[0]!.stepId!;
         return this.appendToContext(conversationId, messages, (repos) =>
           repos.steps.insert({

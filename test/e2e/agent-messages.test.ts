@@ -80,6 +80,26 @@ describe.each(DIALECTS)('agent messages on %s', (dialect) => {
       expect(second.messages.at(-1).content[0]).toMatchObject({ type: 'tool_result' });
     });
 
+    it('runs a memgpt agent on heartbeats: request_heartbeat continues, send_message ends, plain text is no_tool_call', async () => {
+      const model = fake.script([
+        reply.toolCall('core_memory_append', { label: 'human', content: 'Plays chess.', request_heartbeat: true }),
+        reply.toolCall('send_message', { message: 'Noted your chess.' }),
+        reply.text('I forgot to call a tool.'),
+      ]);
+      const agent = await server.client.agents.create({ model: model.handle, agent_type: 'memgpt_agent', memory_blocks: [{ label: 'human', value: 'Ann' }] });
+      const response = await server.client.agents.messages.create(agent.id, { input: 'I play chess' });
+      expect(response.stop_reason.stop_reason).toBe('tool_rule');
+      expect(response.messages.map((message) => message.message_type)).toEqual(['tool_call_message', 'tool_return_message', 'assistant_message']);
+      const tools = model.requests[0]!.body.tools.map((tool: any) => tool.function);
+      expect(tools.find((tool: any) => tool.name === 'core_memory_append').parameters.required).toContain('request_heartbeat');
+      expect(tools.find((tool: any) => tool.name === 'send_message').parameters.properties.request_heartbeat).toBeUndefined();
+      const heartbeat = model.requests[1]!.body.messages.at(-1);
+      expect(heartbeat.role).toBe('user');
+      expect(JSON.parse(heartbeat.content[0].text)).toMatchObject({ type: 'heartbeat' });
+      const plain = await server.client.agents.messages.create(agent.id, { input: 'and?' });
+      expect(plain.stop_reason.stop_reason).toBe('no_tool_call');
+    });
+
     it('reports a failed tool to the model and goes on', async () => {
       const model = fake.script([reply.toolCall('memory_replace', { label: 'human', old_string: 'absent', new_string: 'x' }), reply.text('Sorry.')]);
       const agent = await server.client.agents.create({ model: model.handle, memory_blocks: [{ label: 'human', value: 'Bo' }] });
