@@ -58,7 +58,7 @@ export function isHiddenUserMessage(message: Pick<Message, 'role' | 'content'>):
   if (!text.startsWith('{')) return false;
   try {
     const parsed = JSON.parse(text) as { type?: string };
-    return parsed.type === 'heartbeat' || parsed.type === 'system_alert';
+    return parsed.type === 'heartbeat' || parsed.type === 'system_alert' || parsed.type === 'login';
   } catch {
     return false;
   }

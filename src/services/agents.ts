@@ -5,6 +5,7 @@ import type { PageRequest } from '../domain/pagination.js';
 import { NotFoundError, NotImplementedError, ValidationError, type ValidationIssue } from '../errors.js';
 import { compileSystemPrompt } from '../memory/compile-system-prompt.js';
 import { defaultSystemPrompt } from '../memory/default-system-prompts.js';
+import { defaultInitialMessages } from '../memory/initial-messages.js';
 import type { CreateAgentRequest, UpdateAgentRequest } from '../schemas/agents.js';
 import type { CreateBlockRequest } from '../schemas/blocks.js';
 import type { AgentOrderBy, AgentPatch } from '../store/repositories/agents.js';
@@ -289,7 +290,7 @@ export class AgentService {
   private async createInitialContext(repos: Repositories, agent: AgentRecord, request: CreateAgentRequest): Promise<void> {
     const conversationId = await repos.agents.createDefaultConversation(agent.id, []);
     const prompt = await this.compile(repos, agent);
-    const initial = (request.initial_message_sequence ?? []).map((message) => ({
+    const given = request.initial_message_sequence?.map((message) => ({
       agentId: agent.id,
       conversationId,
       role: message.role,
@@ -298,6 +299,7 @@ export class AgentService {
       otid: message.otid ?? null,
       senderId: message.sender_id ?? null,
     }));
+    const initial = given ?? defaultInitialMessages(agent.agentType, agent.id, conversationId);
     const messages = await repos.messages.insertMany([
       { agentId: agent.id, conversationId, role: 'system', content: [{ type: 'text', text: prompt }] },
       ...initial,

@@ -10,6 +10,7 @@ import { runStatusFor } from '../engine/stop-reasons.js';
 import { ConflictError, NotImplementedError } from '../errors.js';
 import { newId } from '../ids.js';
 import { compileSystemPrompt } from '../memory/compile-system-prompt.js';
+import { defaultInitialMessages } from '../memory/initial-messages.js';
 import type { ModelResponse, ModelSettings } from '../providers/model-client.js';
 import type { ProviderRegistry } from '../providers/registry.js';
 import type { SendMessagesRequest } from '../schemas/messages.js';
@@ -152,6 +153,22 @@ export class MessageService {
     if (!cancelled.length) throw new ConflictError(`Agent ${agentId} has no active run to cancel`, 'NOTHING_TO_CANCEL');
     for (const runId of cancelled) this.aborts.get(runId)?.abort();
     return Object.fromEntries(cancelled.map((runId) => [runId, 'cancelled']));
+  }
+
+  /** Clears the default conversation back to its system message (waiting for any run to finish). */
+  async reset(agentId: string, addDefaultInitialMessages: boolean): Promise<void> {
+    const agent = await this.store.repos.agents.get(agentId);
+    const conversationId = await this.store.repos.agents.defaultConversationId(agentId);
+    await this.locks.run(conversationId, `reset-${agentId}`, () =>
+      this.store.dialect.withCrossProcessLock(this.store.db, `conversation:${conversationId}`, () =>
+        this.store.transaction(async (repos) => {
+          const [systemId] = await repos.agents.inContextIdsOfConversation(conversationId);
+          await repos.messages.deleteConversationExcept(conversationId, systemId ? [systemId] : []);
+          const initial = addDefaultInitialMessages ? await repos.messages.insertMany(defaultInitialMessages(agent.agentType, agentId, conversationId)) : [];
+          await repos.agents.setInContextMessageIds(conversationId, [...(systemId ? [systemId] : []), ...initial.map((message) => message.id)]);
+        }),
+      ),
+    );
   }
 
   async list(agentId: string, page: PageRequest): Promise<Message[]> {

@@ -160,6 +160,23 @@ describe.each(DIALECTS)('agent messages on %s', (dialect) => {
     });
   });
 
+  describe('PATCH /v1/agents/{agent_id}/reset-messages', () => {
+    it('clears the context back to the system message, optionally with the boot sequence', async () => {
+      const model = fake.script([reply.text('hello'), reply.text('fresh start')]);
+      const agent = await server.client.agents.create({ model: model.handle, agent_type: 'memgpt_v2_agent' });
+      expect(await contextRoles(agent.id)).toEqual(['system', 'assistant', 'tool', 'user']);
+      await server.client.agents.messages.create(agent.id, { input: 'hi' });
+      const reset = await server.client.agents.messages.reset(agent.id, {});
+      expect(reset!.message_ids).toHaveLength(1);
+      expect(await contextRoles(agent.id)).toEqual(['system']);
+      const history = await server.client.agents.messages.list(agent.id);
+      expect(history.items.map((message) => message.message_type)).toEqual(['system_message']);
+      await server.client.agents.messages.reset(agent.id, { add_default_initial_messages: true });
+      expect(await contextRoles(agent.id)).toEqual(['system', 'assistant', 'tool', 'user']);
+      await expectApiError(server.client.agents.messages.reset('agent-00000000-0000-4000-8000-000000000000', {}), 404);
+    });
+  });
+
   describe('GET /v1/agents/{agent_id}/messages', () => {
     it('lists history newest first with cursors, and never shows a heartbeat', async () => {
       const model = fake.script([reply.text('one'), reply.text('two')]);

@@ -3,14 +3,15 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { AppContext } from '../../app-context.js';
 import { NotImplementedError, ValidationError } from '../../errors.js';
-import { agentIdParams } from '../../schemas/agents.js';
+import { agentIdParams, agentStateSchema } from '../../schemas/agents.js';
+import { toAgentState } from '../../serializers/agent-state.js';
 import { idSchema } from '../../schemas/common.js';
 import { lettaMessageSchema, lettaResponseSchema, listMessagesQuerySchema, sendMessagesRequestSchema, type SendMessagesRequest } from '../../schemas/messages.js';
 import { streamRun } from '../../streaming/stream-run.js';
 import { toLettaMessages } from '../../serializers/letta-message.js';
 import { toLettaResponse } from '../../serializers/letta-response.js';
 
-export function agentMessageRoutes({ messages, runStreams }: AppContext): FastifyPluginAsync {
+export function agentMessageRoutes({ messages, runStreams, agents }: AppContext): FastifyPluginAsync {
   return async (base) => {
     const app = base.withTypeProvider<ZodTypeProvider>();
 
@@ -54,6 +55,15 @@ export function agentMessageRoutes({ messages, runStreams }: AppContext): Fastif
           assistantMessageToolKwarg: body.assistant_message_tool_kwarg,
           includeTypes: body.include_return_message_types,
         });
+      },
+    );
+
+    app.patch(
+      '/agents/:agent_id/reset-messages',
+      { schema: { params: agentIdParams, body: z.object({ add_default_initial_messages: z.boolean().default(false) }).nullish(), response: { 200: agentStateSchema } } },
+      async (request) => {
+        await messages.reset(request.params.agent_id, request.body?.add_default_initial_messages ?? false);
+        return toAgentState(await agents.get(request.params.agent_id));
       },
     );
 

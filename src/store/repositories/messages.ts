@@ -84,6 +84,12 @@ export class MessageRepository {
     return rows.map(toMessage);
   }
 
+  async deleteConversationExcept(conversationId: string, keepIds: string[]): Promise<void> {
+    let query = this.db.deleteFrom('messages').where('conversation_id', '=', conversationId);
+    if (keepIds.length) query = query.where('id', 'not in', keepIds);
+    await query.execute();
+  }
+
   async setContent(id: string, content: Message['content']): Promise<void> {
     await this.db.updateTable('messages').set({ content: encodeJson(content) }).where('id', '=', id).execute();
   }
