@@ -43,25 +43,23 @@ async function freshStoreEnv(dialect: BenchDialect): Promise<{ env: Record<strin
  * Starts the built server (`node dist/cli.js serve`, run `npm run build` first) in its own process,
  * as a user would, over a fresh store; its request log gives the server-side time of each request.
  */
-export async function startBenchServer(dialect: BenchDialect): Promise<BenchServer> {
+export async function startBenchServer(dialect: BenchDialect, env: Record<string, string> = {}): Promise<BenchServer> {
   const store = await freshStoreEnv(dialect);
   const port = 20000 + Math.floor(Math.random() * 20000);
   const child: ChildProcess = spawn(process.execPath, [join(ROOT, 'dist/cli.js'), 'serve'], {
-    env: { PATH: process.env.PATH ?? '', HOME: tmpdir(), PORT: String(port), HOST: '127.0.0.1', MNEMO_LOG_LEVEL: 'info', OPENAI_API_KEY: 'bench', OPENAI_BASE_URL: 'http://127.0.0.1:9/v1', ...store.env },
+    env: { PATH: process.env.PATH ?? '', HOME: tmpdir(), PORT: String(port), HOST: '127.0.0.1', MNEMO_LOG_LEVEL: 'info', OPENAI_API_KEY: 'bench', OPENAI_BASE_URL: 'http://127.0.0.1:9/v1', ...store.env, ...env },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   const serverTimes = new Map<string, number[]>();
   const routes = new Map<string, string>();
-  let ready: () => void;
-  const listening = new Promise<void>((resolve) => (ready = resolve));
   createInterface({ input: child.stdout! }).on('line', (line) => {
-    let entry: { msg?: string; reqId?: string; req?: { method: string; url: string }; responseTime?: number };
+    let entry: { level?: number; msg?: string; reqId?: string; req?: { method: string; url: string }; responseTime?: number };
     try {
       entry = JSON.parse(line);
     } catch {
       return;
     }
-    if (entry.msg?.startsWith('Server listening')) ready();
+    if ((entry.level ?? 0) >= 50) console.error(`[server] ${line}`);
     if (entry.msg === 'incoming request' && entry.req) routes.set(entry.reqId!, `${entry.req.method} ${entry.req.url.split('?')[0]!.replace(/\/(agent|block|tool)-[0-9a-f-]{36}/g, '/:$1_id').replace(/\/$/, '')}`);
     if (entry.msg === 'request completed' && entry.responseTime !== undefined) {
       const route = routes.get(entry.reqId!) ?? 'unknown';
@@ -72,7 +70,18 @@ export async function startBenchServer(dialect: BenchDialect): Promise<BenchServ
     }
   });
   const exited = new Promise<number | null>((resolve) => child.on('exit', resolve));
-  await Promise.race([listening, exited.then((code) => Promise.reject(new Error(`the server exited with ${code}`)))]);
+  // Ready once /v1/health answers (the request log may be turned off).
+  const healthy = (async () => {
+    for (;;) {
+      try {
+        if ((await fetch(`http://127.0.0.1:${port}/v1/health`)).ok) return;
+      } catch {
+        // not listening yet
+      }
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+  })();
+  await Promise.race([healthy, exited.then((code) => Promise.reject(new Error(`the server exited with ${code}`)))]);
   return {
     url: `http://127.0.0.1:${port}`,
     serverTimes,

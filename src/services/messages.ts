@@ -16,7 +16,8 @@ import type { ProviderRegistry } from '../providers/registry.js';
 import type { SendMessagesRequest } from '../schemas/messages.js';
 import type { Repositories } from '../store/repositories/index.js';
 import type { Store } from '../store/store.js';
-import { executeBuiltinTool } from '../tools/builtin/executor.js';
+import { executeBuiltinTool, limitToolResult } from '../tools/builtin/executor.js';
+import { DEFAULT_RETURN_CHAR_LIMIT } from '../domain/tool.js';
 
 /** This process, as the owner of the runs it executes. */
 const INSTANCE_ID = `mnemo-${randomUUID()}`;
@@ -190,6 +191,7 @@ export class MessageService {
   private portsFor(agentId: string, conversationId: string, runId: string, model: LoopPorts['model']): LoopPorts {
     const repos = this.store.repos;
     let agent: AgentRecord | undefined;
+    let returnLimits = new Map<string, number>();
     return {
       model,
       isCancelled: async () => (await repos.runs.status(runId)) === 'cancelled',
@@ -217,6 +219,7 @@ export class MessageService {
           },
         });
         if (system && system.content[0]?.text !== prompt) await repos.messages.setContent(system.id, [{ type: 'text', text: prompt }]);
+        returnLimits = new Map(tools.map((tool) => [tool.name, tool.returnCharLimit]));
         const rules = stepRulesOf(agent);
         return {
           system: prompt,
@@ -233,8 +236,8 @@ export class MessageService {
           rules,
         };
       },
-      execute: async (call, args) =>
-        executeBuiltinTool(call.name, args, {
+      execute: async (call, args) => {
+        const outcome = await executeBuiltinTool(call.name, args, {
           blockByLabel: async (label) => {
             const blockId = await repos.agents.blockIdByLabel(agentId, label);
             return blockId ? repos.blocks.get(blockId) : undefined;
@@ -244,7 +247,9 @@ export class MessageService {
           },
           searchMessages: async (query) =>
             (await repos.messages.search(agentId, query)).map((message) => ({ role: message.role, text: message.content.map((part) => String(part.text ?? '')).join(''), date: message.createdAt })),
-        }),
+        });
+        return { ...outcome, result: limitToolResult(outcome.result, returnLimits.get(call.name) ?? DEFAULT_RETURN_CHAR_LIMIT) };
+      },
       newMessageId: () => newId('message'),
       commit: async (response, executed, assistantId, heartbeat) => {
         const messages = this.stepMessages(agentId, conversationId, runId, response, executed, assistantId, agent?.timezone ?? 'UTC', String(model.modelId));

@@ -100,6 +100,21 @@ describe.each(DIALECTS)('agent messages on %s', (dialect) => {
       expect(plain.stop_reason.stop_reason).toBe('no_tool_call');
     });
 
+    it('searches the conversation history, leaving tool results out unless asked', async () => {
+      const model = fake.script([
+        reply.text('Noted, you like oolong.'),
+        reply.toolCall('conversation_search', { query: 'OOLONG' }),
+        reply.text('Found it.'),
+      ]);
+      const agent = await server.client.agents.create({ model: model.handle });
+      await server.client.agents.messages.create(agent.id, { input: 'My favourite tea is oolong' });
+      const response = await server.client.agents.messages.create(agent.id, { input: 'what tea?' });
+      const ret = response.messages.find((message) => message.message_type === 'tool_return_message') as any;
+      const hits = JSON.parse(ret.tool_return) as { role: string; content: string }[];
+      expect(hits.map((hit) => hit.role).sort()).toEqual(['assistant', 'user']);
+      expect(hits.map((hit) => hit.content)).toContain('My favourite tea is oolong');
+    });
+
     it('reports a failed tool to the model and goes on', async () => {
       const model = fake.script([reply.toolCall('memory_replace', { label: 'human', old_string: 'absent', new_string: 'x' }), reply.text('Sorry.')]);
       const agent = await server.client.agents.create({ model: model.handle, memory_blocks: [{ label: 'human', value: 'Bo' }] });

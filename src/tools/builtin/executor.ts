@@ -11,6 +11,18 @@ export interface BuiltinToolPorts {
 
 export const SEND_MESSAGE_RESULT = 'Sent message successfully.';
 
+const SEARCH_HIT_CHARS = 1_000;
+
+function clip(text: string, limit: number): string {
+  return text.length > limit ? `${text.slice(0, limit)}…` : text;
+}
+
+/** Cuts a tool result to the tool's return_char_limit, telling the model it was cut. */
+export function limitToolResult(result: string, limit: number): string {
+  if (result.length <= limit) return result;
+  return `${result.slice(0, limit)}\n[Output truncated: ${result.length} characters, the tool's limit is ${limit}]`;
+}
+
 /** Runs one built-in tool call; a failure is reported to the model, never thrown. */
 export async function executeBuiltinTool(name: string, args: Record<string, unknown>, ports: BuiltinToolPorts): Promise<ToolOutcome> {
   try {
@@ -33,15 +45,16 @@ export async function executeBuiltinTool(name: string, args: Record<string, unkn
         return { ok: true, result: 'Memory edits finished.' };
       case 'conversation_search': {
         const limit = Math.min(Math.max(Number(args.limit ?? 10) || 10, 1), 100);
+        // Tool results are left out unless asked for: they quote earlier searches, which would snowball.
         const found = await ports.searchMessages({
           text: typeof args.query === 'string' ? args.query : undefined,
-          roles: Array.isArray(args.roles) ? args.roles.map(String) : undefined,
+          roles: Array.isArray(args.roles) && args.roles.length ? args.roles.map(String) : ['user', 'assistant'],
           limit,
           startDate: typeof args.start_date === 'string' ? args.start_date : undefined,
           endDate: typeof args.end_date === 'string' ? args.end_date : undefined,
         });
         if (!found.length) return { ok: true, result: 'No messages matched.' };
-        return { ok: true, result: JSON.stringify(found.map((hit) => ({ role: hit.role, date: hit.date, content: hit.text }))) };
+        return { ok: true, result: JSON.stringify(found.map((hit) => ({ role: hit.role, date: hit.date, content: clip(hit.text, SEARCH_HIT_CHARS) }))) };
       }
       default:
         throw new ToolFailure(`The tool ${name} is not available on this server yet`);

@@ -24,3 +24,14 @@ describe('applyMemoryEdit', () => {
     expect(() => applyMemoryEdit('core_memory_replace', { label: 'h', old_content: 'z', new_content: 'b' }, 'a')).toThrow(ToolFailure);
   });
 });
+
+describe('limitToolResult', () => {
+  it('keeps short results and cuts long ones with a note naming the limit', async () => {
+    const { limitToolResult } = await import('./executor.js');
+    expect(limitToolResult('short', 10)).toBe('short');
+    const cut = limitToolResult('x'.repeat(25), 10);
+    expect(cut.startsWith('x'.repeat(10))).toBe(true);
+    expect(cut).toContain('25 characters');
+    expect(cut).toContain('limit is 10');
+  });
+});

@@ -9,6 +9,8 @@ export interface RecordedRequest {
   path: string;
   headers: IncomingMessage['headers'];
   body: any;
+  /** Time from the request's arrival to the end of the answer (set when answered). */
+  handledMs?: number;
 }
 
 export interface ScriptedModel {
@@ -119,6 +121,7 @@ export async function startFakeModelServer(): Promise<FakeModelServer> {
   }
 
   const server = createServer(async (request, response) => {
+    const arrived = performance.now();
     try {
       const path = (request.url ?? '').split('?')[0]!;
       const anthropic = Boolean(request.headers['anthropic-version']);
@@ -133,10 +136,12 @@ export async function startFakeModelServer(): Promise<FakeModelServer> {
       if (path !== '/v1/chat/completions' && path !== '/v1/messages') return sendJson(response, 404, { error: { message: `the fake has no ${path}` } });
       const script = scripts.get(body.model);
       if (!script) return sendJson(response, 404, openaiError(404, `The model ${body.model} does not exist`));
-      script.model.requests.push({ path, headers: request.headers, body });
+      const recorded: RecordedRequest = { path, headers: request.headers, body };
+      script.model.requests.push(recorded);
       const turn = script.turns.shift();
       if (!turn) return sendJson(response, 500, openaiError(500, `No scripted turn left for model ${body.model}`));
       await answer(turn, request, response, body, path === '/v1/messages' || anthropic);
+      recorded.handledMs = performance.now() - arrived;
     } catch (error) {
       if (!response.headersSent) sendJson(response, 500, openaiError(500, `fake model server error: ${String(error)}`));
       else response.end();

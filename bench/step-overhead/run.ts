@@ -1,0 +1,77 @@
+/**
+ * The server's own time per agent step (issue: the agent loop). The scripted fake model answers
+ * instantly on loopback; each turn is one tool call plus one reply (two steps) on an agent whose
+ * history starts at 200 messages. Per-step overhead = (turn round trip − time spent inside the fake
+ * model) / 2. Then throughput: 100 agents sending turns in parallel, in messages per second.
+ *
+ *   npm run build && npm run bench:steps
+ *   TURNS=50 AGENTS=20 DIALECTS=sqlite npm run bench:steps
+ */
+import Letta from '@letta-ai/letta-client';
+import { reply, startFakeModelServer, type FakeModelServer } from '../../test/support/fake-model/index.js';
+import { inParallel, postgresReachable, startBenchServer, summary, type BenchDialect } from '../support.js';
+
+const TURNS = Number(process.env.TURNS ?? 200);
+const PARALLEL_AGENTS = Number(process.env.AGENTS ?? 100);
+const TURNS_PER_AGENT = Number(process.env.TURNS_PER_AGENT ?? 5);
+const HISTORY = Number(process.env.HISTORY ?? 200);
+
+const turn = () => [reply.toolCall('conversation_search', { query: 'tea' }), reply.text('Here is what I found.')];
+
+function history(): { role: 'user' | 'assistant'; content: string }[] {
+  return Array.from({ length: HISTORY }, (_, index) => ({ role: index % 2 ? 'assistant' : 'user', content: `Earlier message number ${index} about tea and biscuits.` }));
+}
+
+async function bench(dialect: BenchDialect, fake: FakeModelServer): Promise<void> {
+  const server = await startBenchServer(dialect, { OPENAI_BASE_URL: fake.baseURL, MNEMO_LOG_LEVEL: process.env.MNEMO_LOG_LEVEL ?? 'warn' });
+  try {
+    const client = new Letta({ baseURL: server.url, apiKey: 'bench', maxRetries: 0, timeout: 60_000 });
+    const model = fake.script([]);
+    const agent = await client.agents.create({ model: model.handle, initial_message_sequence: history() });
+    for (let i = 0; i < 5; i++) {
+      model.push(...turn());
+      await client.agents.messages.create(agent.id, { input: 'warm up' });
+    }
+    const overheads: number[] = [];
+    for (let i = 0; i < TURNS; i++) {
+      model.push(...turn());
+      const before = model.requests.length;
+      const started = performance.now();
+      await client.agents.messages.create(agent.id, { input: `What do you know about tea? (${i})` });
+      const total = performance.now() - started;
+      const inModel = model.requests.slice(before).reduce((sum, request) => sum + (request.handledMs ?? 0), 0);
+      overheads.push((total - inModel) / 2);
+    }
+    console.log(`[${dialect}] ${summary(`step overhead (history ${HISTORY}+)`, overheads)}`);
+
+    const agents: { agent: { id: string } }[] = [];
+    for (let i = 0; i < PARALLEL_AGENTS; i++) {
+      const scripted = fake.script([]);
+      for (let t = 0; t < TURNS_PER_AGENT; t++) scripted.push(...turn());
+      agents.push({ agent: await client.agents.create({ model: scripted.handle }) });
+    }
+    const started = performance.now();
+    await inParallel(agents.length * TURNS_PER_AGENT, PARALLEL_AGENTS, async (index) => {
+      const { agent } = agents[index % agents.length]!;
+      await client.agents.messages.create(agent.id, { input: 'tea?' });
+    });
+    const seconds = (performance.now() - started) / 1000;
+    // Each turn stores four messages: the input, the tool call, its return and the reply.
+    const messages = agents.length * TURNS_PER_AGENT * 4;
+    console.log(`[${dialect}] ${PARALLEL_AGENTS} agents x ${TURNS_PER_AGENT} turns in parallel: ${(messages / seconds).toFixed(0)} messages/s (${((agents.length * TURNS_PER_AGENT) / seconds).toFixed(0)} turns/s)`);
+  } finally {
+    await server.close();
+  }
+}
+
+const fake = await startFakeModelServer();
+try {
+  const dialects = (process.env.DIALECTS ?? 'sqlite,postgres').split(',');
+  if (dialects.includes('sqlite')) await bench('sqlite', fake);
+  if (dialects.includes('postgres')) {
+    if (await postgresReachable()) await bench('postgres', fake);
+    else console.log('[postgres] skipped: no server at 127.0.0.1:5432');
+  }
+} finally {
+  await fake.close();
+}
