@@ -1,8 +1,9 @@
 /**
  * The server's own time per agent step (issue: the agent loop). The scripted fake model answers
  * instantly on loopback; each turn is one tool call plus one reply (two steps) on an agent whose
- * history starts at 200 messages. Per-step overhead = (turn round trip − time spent inside the fake
- * model) / 2. Then throughput: 100 agents sending turns in parallel, in messages per second.
+ * context holds 200 to 280 messages (a fresh agent every 20 turns). Per-step overhead = (turn round
+ * trip as the client sees it − time spent inside the fake model) / 2, so it includes the client's
+ * HTTP round trip. Then throughput: 100 agents sending turns in parallel, in messages per second.
  *
  *   npm run build && npm run bench:steps
  *   TURNS=50 AGENTS=20 DIALECTS=sqlite npm run bench:steps
@@ -27,13 +28,15 @@ async function bench(dialect: BenchDialect, fake: FakeModelServer): Promise<void
   try {
     const client = new Letta({ baseURL: server.url, apiKey: 'bench', maxRetries: 0, timeout: 60_000 });
     const model = fake.script([]);
-    const agent = await client.agents.create({ model: model.handle, initial_message_sequence: history() });
+    const freshAgent = () => client.agents.create({ model: model.handle, initial_message_sequence: history() });
+    let agent = await freshAgent();
     for (let i = 0; i < 5; i++) {
       model.push(...turn());
       await client.agents.messages.create(agent.id, { input: 'warm up' });
     }
     const overheads: number[] = [];
     for (let i = 0; i < TURNS; i++) {
+      if (i % 20 === 0) agent = await freshAgent();
       model.push(...turn());
       const before = model.requests.length;
       const started = performance.now();
@@ -42,7 +45,7 @@ async function bench(dialect: BenchDialect, fake: FakeModelServer): Promise<void
       const inModel = model.requests.slice(before).reduce((sum, request) => sum + (request.handledMs ?? 0), 0);
       overheads.push((total - inModel) / 2);
     }
-    console.log(`[${dialect}] ${summary(`step overhead (history ${HISTORY}+)`, overheads)}`);
+    console.log(`[${dialect}] ${summary(`step overhead (context ${HISTORY}-${HISTORY + 80})`, overheads)}`);
 
     const agents: { agent: { id: string } }[] = [];
     for (let i = 0; i < PARALLEL_AGENTS; i++) {
