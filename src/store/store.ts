@@ -44,6 +44,7 @@ export class Store {
 
   async close(): Promise<void> {
     await this.db.destroy();
+    await this.dialect.close();
   }
 }
 

@@ -175,6 +175,19 @@ describe.each(DIALECTS)('agent messages on %s', (dialect) => {
     });
   });
 
+  describe('many agents at once', () => {
+    it('runs more concurrent sends than the store has connections without deadlocking', async () => {
+      const agents = await Promise.all(
+        Array.from({ length: 40 }, async (_, index) => {
+          const model = fake.script([reply.stall(50, reply.text(`answer ${index}`))]);
+          return server.client.agents.create({ model: model.handle });
+        }),
+      );
+      const responses = await Promise.all(agents.map((agent) => server.client.agents.messages.create(agent.id, { input: 'hi' })));
+      expect(responses.map((response) => (response.messages[0] as any).content)).toEqual(agents.map((_, index) => `answer ${index}`));
+    });
+  });
+
   describe('PATCH /v1/agents/{agent_id}/reset-messages', () => {
     it('clears the context back to the system message, optionally with the boot sequence', async () => {
       const model = fake.script([reply.text('hello'), reply.text('fresh start')]);

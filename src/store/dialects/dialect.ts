@@ -22,6 +22,8 @@ export interface StoreDialect {
   isForeignKeyViolation(error: unknown): boolean;
   /** Whether an error means the store could not be reached (answered with 503). */
   isUnavailable(error: unknown): boolean;
+  /** Frees what the dialect holds beside the Kysely instance (which Kysely's destroy() closes). */
+  close(): Promise<void>;
 }
 
 /** Escapes LIKE wildcards so user text is matched literally (used with ESCAPE '\'). */

@@ -54,6 +54,10 @@ export class SqliteStoreDialect implements StoreDialect {
     return sql<SqlBool>`lower(${expression}) like lower(${`%${escapeLike(needle)}%`}) escape '\\'`;
   }
 
+  async close(): Promise<void> {
+    // The database is closed by Kysely's destroy().
+  }
+
   withCrossProcessLock<T>(_db: Kysely<any>, _key: string, work: () => Promise<T>): Promise<T> {
     return work();
   }
