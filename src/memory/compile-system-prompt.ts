@@ -12,13 +12,16 @@ export interface MemoryMetadata {
   archivalTags: string[];
 }
 
-export interface CompileInput {
+export interface MemoryInput {
   system: string;
   blocks: Block[];
   toolRules: ToolRule[];
-  metadata: MemoryMetadata;
   /** Anthropic models are shown block values with line numbers. */
   lineNumbers?: boolean;
+}
+
+export interface CompileInput extends MemoryInput {
+  metadata: MemoryMetadata;
 }
 
 function renderBlock(block: Block, lineNumbers: boolean): string {
@@ -99,8 +102,8 @@ function formatCompiledAt(date: Date, timezone: string): string {
   return `${parts.year}-${parts.month}-${parts.day} ${parts.hour}:${parts.minute}:${parts.second} ${parts.dayPeriod} UTC${offset}`;
 }
 
-/** The system prompt the model sees: the agent's system text, its memory, and memory metadata. */
-export function compileSystemPrompt(input: CompileInput): string {
+/** The prompt up to the memory metadata: the agent's system text, its memory blocks and tool rules. */
+export function compileMemorySections(input: MemoryInput): string {
   const sections = [input.system];
   const blocks = input.blocks.filter((block) => !block.hidden);
   sections.push(
@@ -114,8 +117,11 @@ export function compileSystemPrompt(input: CompileInput): string {
   );
   const rules = input.toolRules.filter((rule) => !HIDDEN_RULE_TYPES.has(rule.type)).map(describeRule).filter(Boolean);
   if (rules.length) sections.push(['<tool_usage_rules>', ...rules.map((rule) => `<tool_rule>${rule}</tool_rule>`), '</tool_usage_rules>'].join('\n'));
-  const meta = input.metadata;
-  const metadataLines = [
+  return sections.join('\n\n');
+}
+
+function renderMetadata(meta: MemoryMetadata): string {
+  return [
     '<memory_metadata>',
     `- AGENT_ID: ${meta.agentId}`,
     `- CONVERSATION_ID: ${meta.conversationId}`,
@@ -126,7 +132,15 @@ export function compileSystemPrompt(input: CompileInput): string {
       : []),
     ...(meta.archivalTags.length ? [`- Available archival memory tags: ${meta.archivalTags.join(', ')}`] : []),
     '</memory_metadata>',
-  ];
-  sections.push(metadataLines.join('\n'));
-  return sections.join('\n\n');
+  ].join('\n');
+}
+
+/** Whether a stored prompt was compiled from exactly this memory (only its metadata may differ). */
+export function promptHasMemory(prompt: string, memorySections: string): boolean {
+  return prompt.startsWith(`${memorySections}\n\n<memory_metadata>`);
+}
+
+/** The system prompt the model sees: the agent's system text, its memory, and memory metadata. */
+export function compileSystemPrompt(input: CompileInput): string {
+  return `${compileMemorySections(input)}\n\n${renderMetadata(input.metadata)}`;
 }

@@ -9,7 +9,7 @@ import { packageToolResult, toChatMessages } from '../engine/context.js';
 import { runStatusFor } from '../engine/stop-reasons.js';
 import { ConflictError, NotImplementedError } from '../errors.js';
 import { newId } from '../ids.js';
-import { compileSystemPrompt } from '../memory/compile-system-prompt.js';
+import { compileMemorySections, compileSystemPrompt, promptHasMemory } from '../memory/compile-system-prompt.js';
 import { defaultInitialMessages } from '../memory/initial-messages.js';
 import type { ModelResponse, ModelSettings } from '../providers/model-client.js';
 import type { ProviderRegistry } from '../providers/registry.js';
@@ -202,27 +202,31 @@ export class MessageService {
           repos.agents.toolsOf([agentId]).then((map) => map.get(agentId) ?? []),
           repos.agents.inContextIdsOfConversation(conversationId),
         ]);
-        const [system, ...history] = await repos.messages.inOrder(ids);
-        const prompt = compileSystemPrompt({
-          system: agent.system,
-          blocks,
-          toolRules: agent.toolRules,
-          lineNumbers: agent.llmConfig.model_endpoint_type === 'anthropic',
-          metadata: {
-            agentId,
-            conversationId: 'default',
-            compiledAt: new Date(),
-            timezone: agent.timezone,
-            recallMessageCount: await repos.messages.countForAgent(agentId),
-            archivalPassageCount: 0,
-            archivalTags: [],
-          },
-        });
-        if (system && system.content[0]?.text !== prompt) await repos.messages.setContent(system.id, [{ type: 'text', text: prompt }]);
+        const [system, ...history] = await repos.messages.contextWindow(conversationId, ids);
+        // Keep the stored prompt (and its "last recompiled" time, which prompt caches key on) until
+        // the memory in it changes; only then recompile and rewrite it.
+        const memoryInput = { system: agent.system, blocks, toolRules: agent.toolRules, lineNumbers: agent.llmConfig.model_endpoint_type === 'anthropic' };
+        const stored = typeof system?.content[0]?.text === 'string' ? (system.content[0].text as string) : undefined;
+        let systemPrompt = stored ?? '';
+        if (stored === undefined || !promptHasMemory(stored, compileMemorySections(memoryInput))) {
+          systemPrompt = compileSystemPrompt({
+            ...memoryInput,
+            metadata: {
+              agentId,
+              conversationId: 'default',
+              compiledAt: new Date(),
+              timezone: agent.timezone,
+              recallMessageCount: await repos.messages.countForAgent(agentId),
+              archivalPassageCount: 0,
+              archivalTags: [],
+            },
+          });
+          if (system) await repos.messages.setContent(system.id, [{ type: 'text', text: systemPrompt }]);
+        }
         returnLimits = new Map(tools.map((tool) => [tool.name, tool.returnCharLimit]));
         const rules = stepRulesOf(agent);
         return {
-          system: prompt,
+          system: systemPrompt,
           messages: toChatMessages(history),
           tools: tools.map((tool) => {
             const parameters = tool.jsonSchema?.parameters ?? { type: 'object', properties: {} };

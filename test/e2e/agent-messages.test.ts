@@ -115,6 +115,16 @@ describe.each(DIALECTS)('agent messages on %s', (dialect) => {
       expect(hits.map((hit) => hit.content)).toContain('My favourite tea is oolong');
     });
 
+    it('keeps the system prompt byte-identical across steps while memory is unchanged (prompt caching)', async () => {
+      const model = fake.script([reply.toolCall('conversation_search', { query: 'x' }), reply.text('a'), reply.text('b')]);
+      const agent = await server.client.agents.create({ model: model.handle, memory_blocks: [{ label: 'human', value: 'Ann' }] });
+      await server.client.agents.messages.create(agent.id, { input: 'one' });
+      await new Promise((resolve) => setTimeout(resolve, 1100));
+      await server.client.agents.messages.create(agent.id, { input: 'two' });
+      const systems = model.requests.map((request) => request.body.messages[0].content);
+      expect(new Set(systems).size).toBe(1);
+    });
+
     it('reports a failed tool to the model and goes on', async () => {
       const model = fake.script([reply.toolCall('memory_replace', { label: 'human', old_string: 'absent', new_string: 'x' }), reply.text('Sorry.')]);
       const agent = await server.client.agents.create({ model: model.handle, memory_blocks: [{ label: 'human', value: 'Bo' }] });
