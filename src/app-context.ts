@@ -32,7 +32,7 @@ export async function createAppContext(config: Config): Promise<AppContext> {
     const tools = new ToolService(store);
     await tools.ensureBuiltinTools();
     const agents = new AgentService(store, models);
-    const messages = new MessageService(store, new ProviderRegistry(config.providers), new AgentLocks());
+    const messages = new MessageService(store, new ProviderRegistry(config.providers), models, new AgentLocks());
     return { config, store, models, agents, blocks: new BlockService(store), identities: new IdentityService(store, agents), messages, runStreams: new RunStreams(store), tools };
   } catch (error) {
     await store.close();

@@ -7,13 +7,14 @@ import type { StepRules } from '../engine/step-decision.js';
 import type { AgentLocks } from '../engine/agent-locks.js';
 import { packageToolResult, toChatMessages } from '../engine/context.js';
 import { runStatusFor } from '../engine/stop-reasons.js';
-import { ConflictError, NotImplementedError } from '../errors.js';
+import { ConflictError, NotImplementedError, ValidationError } from '../errors.js';
 import { newId } from '../ids.js';
 import { compileMemorySections, compileSystemPrompt, promptHasMemory } from '../memory/compile-system-prompt.js';
 import { defaultInitialMessages } from '../memory/initial-messages.js';
 import type { ModelResponse, ModelSettings } from '../providers/model-client.js';
 import type { ProviderRegistry } from '../providers/registry.js';
 import type { SendMessagesRequest } from '../schemas/messages.js';
+import type { ModelResolver } from './agents.js';
 import type { Repositories } from '../store/repositories/index.js';
 import type { Store } from '../store/store.js';
 import { executeBuiltinTool, limitToolResult } from '../tools/builtin/executor.js';
@@ -54,9 +55,8 @@ function inputMessages(request: SendMessagesRequest): { role: 'user' | 'system' 
   });
 }
 
-function modelSettingsOf(agent: AgentRecord): ModelSettings {
+function modelSettingsOf(agent: AgentRecord, config: Record<string, unknown>): ModelSettings {
   const settings = agent.modelSettings ?? {};
-  const config = agent.llmConfig;
   const maxTokens = (settings.max_output_tokens ?? config.max_tokens) as number | undefined | null;
   return {
     ...(typeof (settings.temperature ?? config.temperature) === 'number' ? { temperature: (settings.temperature ?? config.temperature) as number } : {}),
@@ -94,6 +94,7 @@ export class MessageService {
   constructor(
     private readonly store: Store,
     private readonly providers: ProviderRegistry,
+    private readonly models: ModelResolver,
     private readonly locks: AgentLocks,
   ) {}
 
@@ -109,7 +110,8 @@ export class MessageService {
   async start(agentId: string, request: SendMessagesRequest): Promise<StartedRun> {
     const inputs = inputMessages(request);
     const agent = await this.store.repos.agents.get(agentId);
-    const model = this.providers.clientFor(agent.llmConfig);
+    const llmConfig = request.override_model ? await this.overrideConfig(request.override_model) : agent.llmConfig;
+    const model = this.providers.clientFor(llmConfig);
     const conversationId = await this.store.repos.agents.defaultConversationId(agentId);
     const run = await this.store.repos.runs.create({ agentId, conversationId, background: Boolean(request.background), requestConfig: { max_steps: request.max_steps }, owner: INSTANCE_ID });
     const execute = async (observer: LoopObserver = {}): Promise<LoopResult> => {
@@ -124,7 +126,7 @@ export class MessageService {
         result = await this.locks.run(conversationId, run.id, () =>
           this.store.dialect.withCrossProcessLock(this.store.db, `conversation:${conversationId}`, async () => {
             await this.appendToContext(conversationId, inputs.map((input) => ({ ...input, agentId, conversationId, runId: run.id })));
-            return runAgentLoop(this.portsFor(agentId, conversationId, run.id, model), request.max_steps, observer);
+            return runAgentLoop(this.portsFor(agentId, conversationId, run.id, model, llmConfig), request.max_steps, observer);
           }),
         );
       } catch (error) {
@@ -188,7 +190,16 @@ export class MessageService {
     });
   }
 
-  private portsFor(agentId: string, conversationId: string, runId: string, model: LoopPorts['model']): LoopPorts {
+  private async overrideConfig(handle: string): Promise<Record<string, unknown>> {
+    try {
+      return await this.models.llmConfigFor(handle);
+    } catch (error) {
+      if (error instanceof ValidationError) throw new ValidationError(error.issues.map((issue) => ({ ...issue, path: 'override_model' })));
+      throw error;
+    }
+  }
+
+  private portsFor(agentId: string, conversationId: string, runId: string, model: LoopPorts['model'], llmConfig: Record<string, unknown>): LoopPorts {
     const repos = this.store.repos;
     let agent: AgentRecord | undefined;
     let returnLimits = new Map<string, number>();
@@ -205,7 +216,7 @@ export class MessageService {
         const [system, ...history] = await repos.messages.contextWindow(conversationId, ids);
         // Keep the stored prompt (and its "last recompiled" time, which prompt caches key on) until
         // the memory in it changes; only then recompile and rewrite it.
-        const memoryInput = { system: agent.system, blocks, toolRules: agent.toolRules, lineNumbers: agent.llmConfig.model_endpoint_type === 'anthropic' };
+        const memoryInput = { system: agent.system, blocks, toolRules: agent.toolRules, lineNumbers: llmConfig.model_endpoint_type === 'anthropic' };
         const stored = typeof system?.content[0]?.text === 'string' ? (system.content[0].text as string) : undefined;
         let systemPrompt = stored ?? '';
         if (stored === undefined || !promptHasMemory(stored, compileMemorySections(memoryInput))) {
@@ -236,7 +247,7 @@ export class MessageService {
               parameters: rules.heartbeats && !rules.terminalTools.has(tool.name) ? withHeartbeatParameter(parameters) : parameters,
             };
           }),
-          settings: modelSettingsOf(agent),
+          settings: modelSettingsOf(agent, llmConfig),
           rules,
         };
       },
@@ -270,8 +281,8 @@ export class MessageService {
             conversationId,
             providerName: model.provider,
             model: model.modelId,
-            modelEndpoint: (agent?.llmConfig.model_endpoint as string | undefined) ?? null,
-            contextWindowLimit: (agent?.llmConfig.context_window as number | undefined) ?? null,
+            modelEndpoint: (llmConfig.model_endpoint as string | undefined) ?? null,
+            contextWindowLimit: (llmConfig.context_window as number | undefined) ?? null,
             promptTokens: response.usage.inputTokens,
             completionTokens: response.usage.outputTokens,
             usage: { ...response.usage },

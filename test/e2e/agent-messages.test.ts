@@ -125,6 +125,17 @@ describe.each(DIALECTS)('agent messages on %s', (dialect) => {
       expect(new Set(systems).size).toBe(1);
     });
 
+    it('answers one request with override_model, leaving the agent on its own model', async () => {
+      const own = fake.script([reply.text('from my own model')]);
+      const other = fake.script([reply.text('from the override')]);
+      const agent = await server.client.agents.create({ model: own.handle });
+      await expectApiError(server.client.agents.messages.create(agent.id, { input: 'x', override_model: 'nonsense' }), 422, 'override_model');
+      const response = await server.client.agents.messages.create(agent.id, { input: 'hi', override_model: other.anthropicHandle });
+      expect((response.messages[0] as any).content).toBe('from the override');
+      expect(other.requests[0]!.path).toBe('/v1/messages');
+      expect(((await server.client.agents.messages.create(agent.id, { input: 'again' })).messages[0] as any).content).toBe('from my own model');
+    });
+
     it('reports a failed tool to the model and goes on', async () => {
       const model = fake.script([reply.toolCall('memory_replace', { label: 'human', old_string: 'absent', new_string: 'x' }), reply.text('Sorry.')]);
       const agent = await server.client.agents.create({ model: model.handle, memory_blocks: [{ label: 'human', value: 'Bo' }] });
