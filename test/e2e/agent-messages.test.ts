@@ -1,20 +1,17 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DIALECTS } from '../support/dialects.js';
 import { expectApiError } from '../support/expected-errors.js';
-import { reply, startFakeModelServer, type FakeModelServer } from '../support/fake-model/index.js';
-import { startTestServer, type TestServer } from '../support/server.js';
+import { reply, type FakeModelServer } from '../support/fake-model/index.js';
+import { startTestServerWithFakeModel, type TestServer } from '../support/server.js';
 
 describe.each(DIALECTS)('agent messages on %s', (dialect) => {
   let server: TestServer;
   let fake: FakeModelServer;
+  let stop: () => Promise<void>;
   beforeAll(async () => {
-    fake = await startFakeModelServer();
-    server = await startTestServer(dialect, { providers: { openai: { apiKey: 'test', baseURL: fake.baseURL }, anthropic: { apiKey: 'test', baseURL: fake.baseURL } } });
+    ({ server, fake, close: stop } = await startTestServerWithFakeModel(dialect));
   });
-  afterAll(async () => {
-    await server?.close();
-    await fake?.close();
-  });
+  afterAll(async () => stop?.());
 
   /** The stored context window, as the next model call will see it. */
   async function contextRoles(agentId: string): Promise<string[]> {

@@ -4,6 +4,7 @@ import { createAppContext, type AppContext } from '../../src/app-context.js';
 import type { Config, ProviderSettings } from '../../src/config.js';
 import { buildApp } from '../../src/http/app.js';
 import { createTestStore, type DialectName, type TestStore } from './dialects.js';
+import { startFakeModelServer, type FakeModelServer } from './fake-model/index.js';
 
 export interface TestServer {
   url: string;
@@ -53,6 +54,22 @@ export async function startTestServer(dialect: DialectName, options: TestServerO
       await app!.close();
       await context.store.close();
       await store.drop();
+    },
+  };
+}
+
+/** The server with its OpenAI and Anthropic providers pointed at a fresh scripted fake model. */
+export async function startTestServerWithFakeModel(dialect: DialectName): Promise<{ server: TestServer; fake: FakeModelServer; close(): Promise<void> }> {
+  const fake = await startFakeModelServer();
+  const server = await startTestServer(dialect, {
+    providers: { openai: { apiKey: 'test', baseURL: fake.baseURL }, anthropic: { apiKey: 'test', baseURL: fake.baseURL } },
+  });
+  return {
+    server,
+    fake,
+    close: async () => {
+      await server.close();
+      await fake.close();
     },
   };
 }
