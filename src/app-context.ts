@@ -4,6 +4,7 @@ import { AgentService } from './services/agents.js';
 import { BlockService } from './services/blocks.js';
 import { IdentityService } from './services/identities.js';
 import { MessageService } from './services/messages.js';
+import { RunService } from './services/runs.js';
 import { AgentLocks } from './engine/agent-locks.js';
 import { ProviderRegistry } from './providers/registry.js';
 import { RunStreams } from './streaming/background-runs.js';
@@ -20,6 +21,7 @@ export interface AppContext {
   identities: IdentityService;
   messages: MessageService;
   runStreams: RunStreams;
+  runs: RunService;
   tools: ToolService;
 }
 
@@ -33,7 +35,7 @@ export async function createAppContext(config: Config): Promise<AppContext> {
     await tools.ensureBuiltinTools();
     const agents = new AgentService(store, models);
     const messages = new MessageService(store, new ProviderRegistry(config.providers), models, new AgentLocks());
-    return { config, store, models, agents, blocks: new BlockService(store), identities: new IdentityService(store, agents), messages, runStreams: new RunStreams(store), tools };
+    return { config, store, models, agents, blocks: new BlockService(store), identities: new IdentityService(store, agents), messages, runStreams: new RunStreams(store), runs: new RunService(store), tools };
   } catch (error) {
     await store.close();
     throw error;

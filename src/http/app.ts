@@ -9,6 +9,7 @@ import { agentRoutes } from './routes/agents.js';
 import { blockRoutes } from './routes/blocks.js';
 import { healthRoutes } from './routes/health.js';
 import { runStreamRoutes } from './routes/run-streams.js';
+import { runRoutes } from './routes/runs.js';
 import { identityRoutes } from './routes/identities.js';
 import { tagRoutes } from './routes/tags.js';
 import { modelRoutes } from './routes/models.js';
@@ -55,6 +56,7 @@ export async function buildApp(context: AppContext, options: BuildAppOptions = {
   await app.register(blockRoutes(context), { prefix: '/v1' });
   await app.register(agentMessageRoutes(context), { prefix: '/v1' });
   await app.register(runStreamRoutes(context), { prefix: '/v1' });
+  await app.register(runRoutes(context), { prefix: '/v1' });
   await app.register(toolRoutes(context), { prefix: '/v1' });
   await app.register(modelRoutes(context), { prefix: '/v1' });
   await app.register(identityRoutes(context), { prefix: '/v1' });

@@ -2,7 +2,7 @@ import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { AppContext } from '../../app-context.js';
-import { NotImplementedError, ValidationError } from '../../errors.js';
+import { ValidationError } from '../../errors.js';
 import { agentIdParams, agentStateSchema } from '../../schemas/agents.js';
 import { toAgentState } from '../../serializers/agent-state.js';
 import { idSchema } from '../../schemas/common.js';
@@ -10,8 +10,9 @@ import { lettaMessageSchema, lettaResponseSchema, listMessagesQuerySchema, sendM
 import { streamRun } from '../../streaming/stream-run.js';
 import { toLettaMessages } from '../../serializers/letta-message.js';
 import { toLettaResponse } from '../../serializers/letta-response.js';
+import { toRunWire } from '../../serializers/run.js';
 
-export function agentMessageRoutes({ messages, runStreams, agents }: AppContext): FastifyPluginAsync {
+export function agentMessageRoutes({ messages, runStreams, agents, runs }: AppContext): FastifyPluginAsync {
   return async (base) => {
     const app = base.withTypeProvider<ZodTypeProvider>();
 
@@ -67,8 +68,20 @@ export function agentMessageRoutes({ messages, runStreams, agents }: AppContext)
       },
     );
 
-    app.post('/agents/:agent_id/messages/async', { schema: { params: agentIdParams } }, async () => {
-      throw new NotImplementedError('Asynchronous runs');
+    // An async run is a background run the client polls (GET /v1/runs/{id}) or streams later.
+    app.post('/agents/:agent_id/messages/async', { schema: { params: agentIdParams, body: sendMessagesRequestSchema } }, async (request) => {
+      const body = { ...request.body, background: true };
+      const run = await messages.start(request.params.agent_id, body);
+      runStreams.startBackground(run, {
+        streamTokens: false,
+        includePings: false,
+        includeTypes: body.include_return_message_types,
+        useAssistantMessage: body.use_assistant_message,
+        assistantMessageToolName: body.assistant_message_tool_name,
+        assistantMessageToolKwarg: body.assistant_message_tool_kwarg,
+        onUnexpectedError: (error: unknown) => request.log.error({ err: error }, 'async run failed'),
+      });
+      return toRunWire(await runs.get(run.runId));
     });
 
     app.post(

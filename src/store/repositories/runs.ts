@@ -3,6 +3,8 @@ import { newId } from '../../ids.js';
 import type { StoreDialect } from '../dialects/dialect.js';
 import { decodeJson, encodeJsonOrNull, flag, fromFlag, now } from '../json.js';
 import type { Executor } from '../store.js';
+import type { PageRequest } from '../../domain/pagination.js';
+import { paginate } from '../pagination.js';
 import type { RunRow } from '../tables.js';
 
 export interface Run {
@@ -90,6 +92,16 @@ export class RunRepository {
     const row = await this.db.selectFrom('runs').selectAll().where('id', '=', id).executeTakeFirst();
     if (!row) throw new NotFoundError('run', id);
     return toRun(row);
+  }
+
+  async list(filter: { agentIds?: string[]; conversationId?: string | null; statuses?: string[]; background?: boolean; stopReason?: string | null }, page: PageRequest): Promise<Run[]> {
+    let query = this.db.selectFrom('runs').selectAll('runs');
+    if (filter.agentIds?.length) query = query.where('runs.agent_id', 'in', filter.agentIds);
+    if (filter.conversationId) query = query.where('runs.conversation_id', '=', filter.conversationId);
+    if (filter.statuses?.length) query = query.where('runs.status', 'in', filter.statuses);
+    if (filter.background !== undefined) query = query.where('runs.background', '=', flag(filter.background));
+    if (filter.stopReason) query = query.where('runs.stop_reason', '=', filter.stopReason);
+    return (await paginate(this.db, 'runs', query, page)).map(toRun);
   }
 
   /** Marks an agent's unfinished runs (or those of `ids`) cancelled; returns their ids. */

@@ -1,5 +1,9 @@
 import type { StoreDialect } from '../dialects/dialect.js';
+import type { PageRequest } from '../../domain/pagination.js';
+import { NotFoundError } from '../../errors.js';
 import { encodeJsonOrNull, now } from '../json.js';
+import { paginate } from '../pagination.js';
+import type { StepRow } from '../tables.js';
 import type { Executor } from '../store.js';
 
 export interface NewStep {
@@ -49,5 +53,19 @@ export class StepRepository {
         completed_at: at,
       })
       .execute();
+  }
+
+  async get(id: string): Promise<StepRow> {
+    const row = await this.db.selectFrom('steps').selectAll().where('id', '=', id).executeTakeFirst();
+    if (!row) throw new NotFoundError('step', id);
+    return row;
+  }
+
+  async list(filter: { runId?: string; agentId?: string | null; model?: string | null }, page: PageRequest): Promise<StepRow[]> {
+    let query = this.db.selectFrom('steps').selectAll('steps');
+    if (filter.runId) query = query.where('steps.run_id', '=', filter.runId);
+    if (filter.agentId) query = query.where('steps.agent_id', '=', filter.agentId);
+    if (filter.model) query = query.where('steps.model', '=', filter.model);
+    return paginate(this.db, 'steps', query, page);
   }
 }

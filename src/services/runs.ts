@@ -1,0 +1,52 @@
+import type { Message } from '../domain/message.js';
+import type { PageRequest } from '../domain/pagination.js';
+import type { Run } from '../store/repositories/runs.js';
+import type { Store } from '../store/store.js';
+import type { StepRow } from '../store/tables.js';
+
+export interface RunListFilter {
+  agentIds?: string[];
+  conversationId?: string | null;
+  statuses?: string[];
+  background?: boolean;
+  stopReason?: string | null;
+}
+
+/** Runs and their steps, as recorded by the messages service. */
+export class RunService {
+  constructor(private readonly store: Store) {}
+
+  get(runId: string): Promise<Run> {
+    return this.store.repos.runs.get(runId);
+  }
+
+  list(filter: RunListFilter, page: PageRequest): Promise<Run[]> {
+    return this.store.repos.runs.list(filter, page);
+  }
+
+  async messages(runId: string, page: PageRequest): Promise<Message[]> {
+    const run = await this.store.repos.runs.get(runId);
+    return this.store.repos.messages.list({ agentId: run.agentId, runId }, page);
+  }
+
+  async steps(runId: string, page: PageRequest): Promise<StepRow[]> {
+    await this.store.repos.runs.get(runId);
+    return this.store.repos.steps.list({ runId }, page);
+  }
+
+  async usage(runId: string): Promise<{ prompt_tokens: number; completion_tokens: number; total_tokens: number }> {
+    const run = await this.store.repos.runs.get(runId);
+    const usage = (run.usage ?? {}) as Record<string, number>;
+    const prompt = usage.inputTokens ?? 0;
+    const completion = usage.outputTokens ?? 0;
+    return { prompt_tokens: prompt, completion_tokens: completion, total_tokens: prompt + completion };
+  }
+
+  listSteps(filter: { agentId?: string | null; model?: string | null }, page: PageRequest): Promise<StepRow[]> {
+    return this.store.repos.steps.list(filter, page);
+  }
+
+  getStep(stepId: string): Promise<StepRow> {
+    return this.store.repos.steps.get(stepId);
+  }
+}

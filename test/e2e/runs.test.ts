@@ -1,0 +1,78 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DIALECTS } from '../support/dialects.js';
+import { expectApiError } from '../support/expected-errors.js';
+import { reply, type FakeModelServer } from '../support/fake-model/index.js';
+import { startTestServerWithFakeModel, type TestServer } from '../support/server.js';
+
+const UNKNOWN_RUN = 'run-00000000-0000-4000-8000-000000000000';
+
+describe.each(DIALECTS)('runs and steps on %s', (dialect) => {
+  let server: TestServer;
+  let fake: FakeModelServer;
+  let stop: () => Promise<void>;
+  beforeAll(async () => {
+    ({ server, fake, close: stop } = await startTestServerWithFakeModel(dialect));
+  });
+  afterAll(async () => stop?.());
+
+  async function finishedRun() {
+    const model = fake.script([reply.toolCall('conversation_search', { query: 'x' }), reply.text('done')]);
+    const agent = await server.client.agents.create({ model: model.handle });
+    const response = await server.client.agents.messages.create(agent.id, { input: 'go' });
+    return { agent, runId: response.usage.run_ids![0]! };
+  }
+
+  describe('GET /v1/runs/{run_id} and its messages, steps and usage', () => {
+    it('answers 422 for a malformed id and 404 for an unknown one', async () => {
+      await expectApiError(server.client.runs.retrieve('run-1'), 422, 'run_id');
+      await expectApiError(server.client.runs.retrieve(UNKNOWN_RUN), 404, UNKNOWN_RUN);
+      await expectApiError(server.client.runs.steps.list(UNKNOWN_RUN), 404);
+    });
+
+    it('describes a finished run, its messages, its two steps and its usage', async () => {
+      const { agent, runId } = await finishedRun();
+      const run = await server.client.runs.retrieve(runId);
+      expect(run).toMatchObject({ id: runId, agent_id: agent.id, status: 'completed', stop_reason: 'end_turn', background: false });
+      expect(run.completed_at).toBeTruthy();
+      const messages = await server.client.runs.messages.list(runId);
+      expect(messages.items.map((message) => message.message_type)).toEqual(['user_message', 'tool_call_message', 'tool_return_message', 'assistant_message']);
+      const steps = await server.client.runs.steps.list(runId);
+      expect(steps.items).toHaveLength(2);
+      expect(steps.items[0]).toMatchObject({ run_id: runId, agent_id: agent.id, provider_name: 'openai', status: 'success' });
+      const usage = await server.client.runs.usage.retrieve(runId);
+      expect(usage.total_tokens).toBe(steps.items.reduce((sum, step) => sum + (step.total_tokens ?? 0), 0));
+      const step = await server.client.steps.retrieve(steps.items[1]!.id);
+      expect(step.id).toBe(steps.items[1]!.id);
+    });
+  });
+
+  describe('GET /v1/runs', () => {
+    it('lists runs newest first, filtered by agent and status', async () => {
+      const first = await finishedRun();
+      const model = fake.script([reply.text('second')]);
+      await server.client.agents.update(first.agent.id, { model: model.handle });
+      const second = await server.client.agents.messages.create(first.agent.id, { input: 'again' });
+      const list = await server.client.runs.list({ agent_id: first.agent.id });
+      expect(list.items.map((run) => run.id)).toEqual([second.usage.run_ids![0], first.runId]);
+      expect((await server.client.runs.list({ agent_id: first.agent.id, statuses: ['failed'] })).items).toEqual([]);
+      await expectApiError(server.client.runs.list({ statuses: ['sideways'] }), 422, 'statuses');
+    });
+  });
+
+  describe('POST /v1/agents/{agent_id}/messages/async', () => {
+    it('returns a running run at once that completes in the background', async () => {
+      const model = fake.script([reply.stall(200, reply.text('async answer'))]);
+      const agent = await server.client.agents.create({ model: model.handle });
+      const run = await server.client.agents.messages.createAsync(agent.id, { input: 'later' });
+      expect(run.status).toBe('running');
+      let current = run;
+      for (let i = 0; i < 50 && current.status === 'running'; i++) {
+        await new Promise((resolve) => setTimeout(resolve, 50));
+        current = await server.client.runs.retrieve(run.id);
+      }
+      expect(current).toMatchObject({ status: 'completed', stop_reason: 'end_turn' });
+      const messages = await server.client.runs.messages.list(run.id);
+      expect(messages.items.map((message: any) => message.content)).toContain('async answer');
+    });
+  });
+});
