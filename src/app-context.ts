@@ -33,6 +33,10 @@ export async function createAppContext(config: Config): Promise<AppContext> {
     const models = new ModelCatalog(config.providers);
     const tools = new ToolService(store);
     await tools.ensureBuiltinTools();
+    // The embedded store belongs to one process: runs it left unfinished died with it. On Postgres
+    // other live processes may own unfinished runs, so they are left alone (owner heartbeats are
+    // the planned way to find the dead ones).
+    if (!store.dialect.sharedByProcesses) await store.repos.runs.failUnfinished();
     const agents = new AgentService(store, models);
     const messages = new MessageService(store, new ProviderRegistry(config.providers), models, new AgentLocks());
     return { config, store, models, agents, blocks: new BlockService(store), identities: new IdentityService(store, agents), messages, runStreams: new RunStreams(store), runs: new RunService(store), tools };

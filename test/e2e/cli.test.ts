@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Letta from '@letta-ai/letta-client';
 import { describe, expect, it } from 'vitest';
+import { openStore } from '../../src/store/store.js';
 import { createTestStore, DIALECTS } from '../support/dialects.js';
 
 const CLI = join(import.meta.dirname, '../../src/cli.ts');
@@ -64,6 +65,25 @@ describe('mnemo serve', () => {
     expect(blocks.items.map((block) => block.value)).toEqual(['kept']);
     again.child.kill('SIGINT');
     expect(await again.exited).toBe(0);
+  });
+
+  it('fails the runs a previous process left unfinished when it starts again', async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'mnemo-cli-'));
+    const port = await freePort();
+    const first = await serve({ MNEMO_DATA_DIR: dataDir, PORT: String(port), OPENAI_API_KEY: 'k', OPENAI_BASE_URL: 'http://127.0.0.1:9/v1' });
+    const client = new Letta({ baseURL: `http://127.0.0.1:${port}`, apiKey: 'none', maxRetries: 0 });
+    const agent = await client.agents.create({ model: 'openai/gpt-4o-mini' });
+    // A run still "running" when its process is killed outright.
+    const store = openStore({ dataDir });
+    const conversationId = await store.repos.agents.defaultConversationId(agent.id);
+    const stuck = await store.repos.runs.create({ agentId: agent.id, conversationId, background: false, requestConfig: {}, owner: 'dead-process' });
+    await store.close();
+    first.child.kill('SIGKILL');
+    await first.exited;
+    const second = await serve({ MNEMO_DATA_DIR: dataDir, PORT: String(port) });
+    expect(await client.runs.retrieve(stuck.id)).toMatchObject({ status: 'failed', stop_reason: 'error' });
+    second.child.kill('SIGTERM');
+    expect(await second.exited).toBe(0);
   });
 
   it.runIf(DIALECTS.includes('postgres'))('lets two processes start on one fresh Postgres database at once', async () => {

@@ -6,6 +6,8 @@ import type { ColumnDefinitionBuilder, Dialect, Expression, Kysely, SqlBool } fr
  */
 export interface StoreDialect {
   readonly name: 'sqlite' | 'postgres';
+  /** Whether several server processes may share this store (Postgres) or one owns it (SQLite). */
+  readonly sharedByProcesses: boolean;
   /** Builds the Kysely dialect (opening the file or the pool). */
   createKyselyDialect(): Dialect;
   /** The column type and modifiers of a store-wide auto-incrementing integer primary key. */

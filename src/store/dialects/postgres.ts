@@ -11,6 +11,7 @@ const UNAVAILABLE_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'E
 
 export class PostgresStoreDialect implements StoreDialect {
   readonly name = 'postgres' as const;
+  readonly sharedByProcesses = true;
   readonly autoIncrementType = 'bigint' as const;
 
   /**

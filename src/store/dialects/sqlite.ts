@@ -31,6 +31,7 @@ function withStatementCache(database: BetterSqlite3.Database): SqliteDatabase {
 
 export class SqliteStoreDialect implements StoreDialect {
   readonly name = 'sqlite' as const;
+  readonly sharedByProcesses = false;
   readonly autoIncrementType = 'integer' as const;
 
   constructor(private readonly filename: string) {}

@@ -104,6 +104,17 @@ export class RunRepository {
     return (await paginate(this.db, 'runs', query, page)).map(toRun);
   }
 
+  /** Fails every unfinished run (their process is gone); returns how many. */
+  async failUnfinished(): Promise<number> {
+    const at = now();
+    const result = await this.db
+      .updateTable('runs')
+      .set({ status: 'failed', stop_reason: 'error', updated_at: at, completed_at: at })
+      .where('status', 'in', ['created', 'running'])
+      .executeTakeFirst();
+    return Number(result.numUpdatedRows);
+  }
+
   /** Marks an agent's unfinished runs (or those of `ids`) cancelled; returns their ids. */
   async cancelRunning(agentId: string, ids?: string[]): Promise<string[]> {
     let query = this.db
