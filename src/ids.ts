@@ -32,7 +32,3 @@ export function newId(prefix: IdPrefix): string {
 export function idPattern(prefix: IdPrefix): RegExp {
   return new RegExp(`^${prefix}-${UUID4}$`);
 }
-
-export function isId(prefix: IdPrefix, value: string): boolean {
-  return idPattern(prefix).test(value);
-}

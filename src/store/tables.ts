@@ -1,4 +1,4 @@
-import type { ColumnType, Generated, Insertable, Selectable, Updateable } from 'kysely';
+import type { Generated, Insertable, Selectable, Updateable } from 'kysely';
 
 /**
  * Column conventions, identical on SQLite and Postgres so rows read the same on both:
@@ -279,17 +279,12 @@ export type AgentRow = Selectable<AgentsTable>;
 export type NewAgentRow = Insertable<AgentsTable>;
 export type AgentRowUpdate = Updateable<AgentsTable>;
 export type BlockRow = Selectable<BlocksTable>;
-export type NewBlockRow = Insertable<BlocksTable>;
 export type BlockRowUpdate = Updateable<BlocksTable>;
 export type ToolRow = Selectable<ToolsTable>;
 export type NewToolRow = Insertable<ToolsTable>;
 export type ToolRowUpdate = Updateable<ToolsTable>;
 export type IdentityRow = Selectable<IdentitiesTable>;
-export type NewIdentityRow = Insertable<IdentitiesTable>;
 export type AgentSecretRow = Selectable<AgentSecretsTable>;
-export type ConversationRow = Selectable<ConversationsTable>;
 export type MessageRow = Selectable<MessagesTable>;
-export type NewMessageRow = Insertable<MessagesTable>;
 export type RunRow = Selectable<RunsTable>;
 export type StepRow = Selectable<StepsTable>;
-export type { ColumnType };

@@ -12,8 +12,6 @@ export interface BuiltinToolDefinition {
 /** Names, types and parameter schemas of the tools built into Mnemo (their behaviour is in the engine). */
 export const BUILTIN_TOOLS: readonly BuiltinToolDefinition[] = BUILTIN_TOOL_DEFINITIONS;
 
-export const BUILTIN_TOOL_NAMES = new Set(BUILTIN_TOOLS.map((tool) => tool.name));
-
 const BASE_TOOLS: Record<AgentType, readonly string[]> = {
   letta_v1_agent: ['conversation_search', 'memory_insert', 'memory_replace'],
   memgpt_v2_agent: ['send_message', 'conversation_search', 'memory_insert', 'memory_replace'],
@@ -30,8 +28,6 @@ const BASE_TOOLS: Record<AgentType, readonly string[]> = {
 export function baseToolNamesFor(agentType: AgentType): readonly string[] {
   return BASE_TOOLS[agentType];
 }
-
-export const FILE_TOOL_NAMES = ['open_files', 'grep_files', 'semantic_search_files'] as const;
 
 export function builtinJsonSchema(tool: BuiltinToolDefinition): ToolJsonSchema {
   return { name: tool.name, description: tool.description, parameters: tool.parameters };
