@@ -205,7 +205,9 @@ export class MessageService {
     let returnLimits = new Map<string, number>();
     return {
       model,
-      isCancelled: async () => (await repos.runs.status(runId)) === 'cancelled',
+      // In one process a cancel aborts the run's signal directly; only a store other processes share
+      // needs asking whether one of them cancelled it.
+      isCancelled: async () => this.store.dialect.sharedByProcesses && (await repos.runs.status(runId)) === 'cancelled',
       prepare: async () => {
         agent = await repos.agents.get(agentId);
         const [blocks, tools, ids] = await Promise.all([
