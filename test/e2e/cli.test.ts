@@ -7,6 +7,7 @@ import Letta from '@letta-ai/letta-client';
 import { describe, expect, it } from 'vitest';
 import { openStore } from '../../src/store/store.js';
 import { createTestStore, DIALECTS } from '../support/dialects.js';
+import { reply, startFakeModelServer } from '../support/fake-model/index.js';
 
 const CLI = join(import.meta.dirname, '../../src/cli.ts');
 
@@ -84,6 +85,35 @@ describe('mnemo serve', () => {
     expect(await client.runs.retrieve(stuck.id)).toMatchObject({ status: 'failed', stop_reason: 'error' });
     second.child.kill('SIGTERM');
     expect(await second.exited).toBe(0);
+  });
+
+  it.runIf(DIALECTS.includes('postgres'))('serialises sends to one agent across two processes on one Postgres', async () => {
+    const store = await createTestStore('postgres');
+    const fake = await startFakeModelServer();
+    try {
+      const ports = [await freePort(), await freePort()];
+      const env = (port: number) => ({ MNEMO_PG_URI: store.config.pgUri!, PORT: String(port), OPENAI_API_KEY: 'k', OPENAI_BASE_URL: fake.baseURL });
+      const servers = [await serve(env(ports[0]!)), await serve(env(ports[1]!))];
+      const [a, b] = ports.map((port) => new Letta({ baseURL: `http://127.0.0.1:${port}`, apiKey: 'none', maxRetries: 0 }));
+      const model = fake.script([reply.stall(400, reply.text('first answer')), reply.text('second answer')]);
+      const agent = await a!.agents.create({ model: model.handle });
+      await Promise.all([
+        a!.agents.messages.create(agent.id, { input: 'first question' }),
+        new Promise((resolve) => setTimeout(resolve, 100)).then(() => b!.agents.messages.create(agent.id, { input: 'second question' })),
+      ]);
+      const history = await b!.agents.messages.list(agent.id, { order: 'asc' });
+      expect(history.items.filter((message) => message.message_type !== 'system_message').map((message: any) => message.content)).toEqual([
+        'first question',
+        'first answer',
+        'second question',
+        'second answer',
+      ]);
+      for (const server of servers) server.child.kill('SIGTERM');
+      await Promise.all(servers.map((server) => server.exited));
+    } finally {
+      await fake.close();
+      await store.drop();
+    }
   });
 
   it.runIf(DIALECTS.includes('postgres'))('lets two processes start on one fresh Postgres database at once', async () => {
