@@ -5,6 +5,7 @@ import { BlockService } from './services/blocks.js';
 import { IdentityService } from './services/identities.js';
 import { MessageService } from './services/messages.js';
 import { RunService } from './services/runs.js';
+import { RunSupervisor } from './services/run-supervisor.js';
 import { AgentLocks } from './engine/agent-locks.js';
 import { ProviderRegistry } from './providers/registry.js';
 import { RunStreams } from './streaming/background-runs.js';
@@ -23,6 +24,8 @@ export interface AppContext {
   runStreams: RunStreams;
   runs: RunService;
   tools: ToolService;
+  /** Stops background work and closes the store. */
+  close(): Promise<void>;
 }
 
 /** Opens and migrates the store, seeds the built-in tools, and wires the services. */
@@ -33,13 +36,18 @@ export async function createAppContext(config: Config): Promise<AppContext> {
     const models = new ModelCatalog(config.providers);
     const tools = new ToolService(store);
     await tools.ensureBuiltinTools();
-    // The embedded store belongs to one process: runs it left unfinished died with it. On Postgres
-    // other live processes may own unfinished runs, so they are left alone (owner heartbeats are
-    // the planned way to find the dead ones).
-    if (!store.dialect.sharedByProcesses) await store.repos.runs.failUnfinished();
+    const supervisor = new RunSupervisor(store);
+    await supervisor.start();
     const agents = new AgentService(store, models);
     const messages = new MessageService(store, new ProviderRegistry(config.providers), models, new AgentLocks());
-    return { config, store, models, agents, blocks: new BlockService(store), identities: new IdentityService(store, agents), messages, runStreams: new RunStreams(store), runs: new RunService(store), tools };
+    return { config, store, models, agents, blocks: new BlockService(store), identities: new IdentityService(store, agents), messages, runStreams: new RunStreams(store),
+      runs: new RunService(store),
+      tools,
+      close: async () => {
+        supervisor.stop();
+        await store.close();
+      },
+    };
   } catch (error) {
     await store.close();
     throw error;

@@ -18,7 +18,7 @@ async function serve(): Promise<void> {
   const config = configFromEnv();
   const context = await createAppContext(config);
   const app = await buildApp(context, { logger: { level: config.logLevel } });
-  app.addHook('onClose', async () => context.store.close());
+  app.addHook('onClose', async () => context.close());
   if (!config.password && !isLoopbackHost(config.host)) {
     const line = '!'.repeat(78);
     console.warn(

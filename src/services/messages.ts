@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import type { AgentRecord, ToolRule } from '../domain/agent.js';
 import type { ContentPart, Message, NewMessage, StoredToolCall, StoredToolReturn } from '../domain/message.js';
 import type { PageRequest } from '../domain/pagination.js';
@@ -15,13 +14,12 @@ import type { ModelResponse, ModelSettings } from '../providers/model-client.js'
 import type { ProviderRegistry } from '../providers/registry.js';
 import type { SendMessagesRequest } from '../schemas/messages.js';
 import type { ModelResolver } from './agents.js';
+import { INSTANCE_ID } from './run-supervisor.js';
 import type { Repositories } from '../store/repositories/index.js';
 import type { Store } from '../store/store.js';
 import { executeBuiltinTool, limitToolResult } from '../tools/builtin/executor.js';
 import { DEFAULT_RETURN_CHAR_LIMIT } from '../domain/tool.js';
 
-/** This process, as the owner of the runs it executes. */
-const INSTANCE_ID = `mnemo-${randomUUID()}`;
 
 export interface SendResult {
   runId: string;

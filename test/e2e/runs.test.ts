@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createAppContext } from '../../src/app-context.js';
 import { DIALECTS } from '../support/dialects.js';
 import { expectApiError } from '../support/expected-errors.js';
 import { reply, type FakeModelServer } from '../support/fake-model/index.js';
@@ -56,6 +57,23 @@ describe.each(DIALECTS)('runs and steps on %s', (dialect) => {
       expect(list.items.map((run) => run.id)).toEqual([second.usage.run_ids![0], first.runId]);
       expect((await server.client.runs.list({ agent_id: first.agent.id, statuses: ['failed'] })).items).toEqual([]);
       await expectApiError(server.client.runs.list({ statuses: ['sideways'] }), 422, 'statuses');
+    });
+  });
+
+  describe('runs left by a dead process', () => {
+    it('are failed once their owner stops beating (shared store) or at start-up (embedded store)', async () => {
+      const { agent } = await finishedRun();
+      const repos = server.context.store.repos;
+      const conversationId = await repos.agents.defaultConversationId(agent.id);
+      const stale = await repos.runs.create({ agentId: agent.id, conversationId, background: false, requestConfig: {}, owner: 'dead-process' });
+      const fresh = await repos.runs.create({ agentId: agent.id, conversationId, background: false, requestConfig: {}, owner: 'live-process' });
+      await server.context.store.db.updateTable('runs').set({ updated_at: '2020-01-01T00:00:00.000Z' }).where('id', '=', stale.id).execute();
+      // A second process starting on the same store runs the sweep.
+      const other = await createAppContext(server.context.config);
+      await other.close();
+      expect((await server.client.runs.retrieve(stale.id)).status).toBe('failed');
+      const expectedFresh = server.context.store.dialect.sharedByProcesses ? 'running' : 'failed';
+      expect((await server.client.runs.retrieve(fresh.id)).status).toBe(expectedFresh);
     });
   });
 

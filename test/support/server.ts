@@ -37,7 +37,7 @@ export async function startTestServer(dialect: DialectName, options: TestServerO
     app = await buildApp(context);
     await app.listen({ host: config.host, port: 0 });
   } catch (error) {
-    await context.store.close();
+    await context.close();
     await store.drop();
     throw error;
   }
@@ -52,7 +52,7 @@ export async function startTestServer(dialect: DialectName, options: TestServerO
     clientWith,
     close: async () => {
       await app!.close();
-      await context.store.close();
+      await context.close();
       await store.drop();
     },
   };

@@ -104,15 +104,21 @@ export class RunRepository {
     return (await paginate(this.db, 'runs', query, page)).map(toRun);
   }
 
-  /** Fails every unfinished run (their process is gone); returns how many. */
-  async failUnfinished(): Promise<number> {
+  /** Fails unfinished runs (their process is gone), or only those not updated since `staleBefore`. */
+  async failUnfinished(staleBefore?: string): Promise<number> {
     const at = now();
-    const result = await this.db
+    let query = this.db
       .updateTable('runs')
       .set({ status: 'failed', stop_reason: 'error', updated_at: at, completed_at: at })
-      .where('status', 'in', ['created', 'running'])
-      .executeTakeFirst();
+      .where('status', 'in', ['created', 'running']);
+    if (staleBefore) query = query.where('updated_at', '<', staleBefore);
+    const result = await query.executeTakeFirst();
     return Number(result.numUpdatedRows);
+  }
+
+  /** Marks the owner's unfinished runs alive. */
+  async beat(owner: string): Promise<void> {
+    await this.db.updateTable('runs').set({ updated_at: now() }).where('owner', '=', owner).where('status', 'in', ['created', 'running']).execute();
   }
 
   /** Marks an agent's unfinished runs (or those of `ids`) cancelled; returns their ids. */
