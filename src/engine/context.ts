@@ -56,8 +56,19 @@ export function toChatMessages(messages: Message[]): ChatMessage[] {
   return chat;
 }
 
+const timeFormats = new Map<string, Intl.DateTimeFormat>();
+
+function timeFormatFor(timezone: string): Intl.DateTimeFormat {
+  let format = timeFormats.get(timezone);
+  if (!format) {
+    format = new Intl.DateTimeFormat('en-US', { timeZone: timezone, hour12: true, dateStyle: 'short', timeStyle: 'long' });
+    timeFormats.set(timezone, format);
+  }
+  return format;
+}
+
 /** `{"status": "OK"|"Failed", "message": ..., "time": ...}`, as the model reads a tool result. */
 export function packageToolResult(ok: boolean, result: string, timezone: string, at = new Date()): string {
-  const time = at.toLocaleString('en-US', { timeZone: timezone, hour12: true, dateStyle: 'short', timeStyle: 'long' });
+  const time = timeFormatFor(timezone).format(at);
   return JSON.stringify({ status: ok ? 'OK' : 'Failed', message: result, time }, null, 2);
 }
