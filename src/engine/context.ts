@@ -1,4 +1,5 @@
 import type { Message, StoredToolCall, StoredToolReturn } from '../domain/message.js';
+import { dateTimeFormat } from '../memory/time-format.js';
 import type { ChatMessage, ImagePart, Reasoning, TextPart } from '../providers/model-client.js';
 
 function userParts(message: Message): (TextPart | ImagePart)[] {
@@ -56,19 +57,10 @@ export function toChatMessages(messages: Message[]): ChatMessage[] {
   return chat;
 }
 
-const timeFormats = new Map<string, Intl.DateTimeFormat>();
-
-function timeFormatFor(timezone: string): Intl.DateTimeFormat {
-  let format = timeFormats.get(timezone);
-  if (!format) {
-    format = new Intl.DateTimeFormat('en-US', { timeZone: timezone, hour12: true, dateStyle: 'short', timeStyle: 'long' });
-    timeFormats.set(timezone, format);
-  }
-  return format;
-}
+const TOOL_TIME: Intl.DateTimeFormatOptions = { hour12: true, dateStyle: 'short', timeStyle: 'long' };
 
 /** `{"status": "OK"|"Failed", "message": ..., "time": ...}`, as the model reads a tool result. */
 export function packageToolResult(ok: boolean, result: string, timezone: string, at = new Date()): string {
-  const time = timeFormatFor(timezone).format(at);
+  const time = dateTimeFormat(timezone, TOOL_TIME).format(at);
   return JSON.stringify({ status: ok ? 'OK' : 'Failed', message: result, time }, null, 2);
 }

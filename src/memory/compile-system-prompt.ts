@@ -1,5 +1,6 @@
 import type { ToolRule } from '../domain/agent.js';
 import type { Block } from '../domain/block.js';
+import { dateTimeFormat } from './time-format.js';
 
 export interface MemoryMetadata {
   agentId: string;
@@ -75,29 +76,19 @@ function describeRule(rule: ToolRule): string | undefined {
   }
 }
 
-const formatters = new Map<string, Intl.DateTimeFormat>();
-
-function formatterFor(timezone: string): Intl.DateTimeFormat {
-  let formatter = formatters.get(timezone);
-  if (!formatter) {
-    formatter = new Intl.DateTimeFormat('en-US', {
-      timeZone: timezone,
-      year: 'numeric',
-      month: '2-digit',
-      day: '2-digit',
-      hour: '2-digit',
-      minute: '2-digit',
-      second: '2-digit',
-      hour12: true,
-      timeZoneName: 'longOffset',
-    });
-    formatters.set(timezone, formatter);
-  }
-  return formatter;
-}
+const COMPILED_AT: Intl.DateTimeFormatOptions = {
+  year: 'numeric',
+  month: '2-digit',
+  day: '2-digit',
+  hour: '2-digit',
+  minute: '2-digit',
+  second: '2-digit',
+  hour12: true,
+  timeZoneName: 'longOffset',
+};
 
 function formatCompiledAt(date: Date, timezone: string): string {
-  const parts = Object.fromEntries(formatterFor(timezone).formatToParts(date).map((part) => [part.type, part.value]));
+  const parts = Object.fromEntries(dateTimeFormat(timezone, COMPILED_AT).formatToParts(date).map((part) => [part.type, part.value]));
   const offset = (parts.timeZoneName ?? 'GMT').replace('GMT', '').replace(':', '') || '+0000';
   return `${parts.year}-${parts.month}-${parts.day} ${parts.hour}:${parts.minute}:${parts.second} ${parts.dayPeriod} UTC${offset}`;
 }
