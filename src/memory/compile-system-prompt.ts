@@ -21,6 +21,11 @@ export interface MemoryInput {
   lineNumbers?: boolean;
 }
 
+/** Letta shows block values with line numbers to Anthropic models only. */
+export function showsLineNumbers(llmConfig: Record<string, unknown>): boolean {
+  return llmConfig.model_endpoint_type === 'anthropic';
+}
+
 export interface CompileInput extends MemoryInput {
   metadata: MemoryMetadata;
 }

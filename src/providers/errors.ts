@@ -37,7 +37,7 @@ export class ProviderError extends MnemoError {
   }
 }
 
-const CONTEXT_OVERFLOW = /(context[_ ]length|context window|maximum context|too many tokens|prompt is too long|max_tokens.*exceed|input is too long)/i;
+const CONTEXT_OVERFLOW = /(context[_ ]length|context window|maximum context|too many tokens|prompt is too long|max_tokens.*exceed|input is too long|input token count .* exceeds)/i;
 
 /** Classifies a provider's HTTP failure the same way for every adapter. */
 export function providerErrorFromStatus(provider: string, status: number | null, message: string, body?: unknown, cause?: unknown): ProviderError {

@@ -1,5 +1,6 @@
 import type { ProviderSettings } from '../config.js';
 import { ValidationError } from '../errors.js';
+import { googleApiRoot } from './google/generate-content.js';
 
 /** Letta's `LlmConfig` / `Model` wire shape (the fields Mnemo fills). */
 export interface LlmModel {
@@ -182,7 +183,7 @@ export class ModelCatalog {
         : provider === 'anthropic'
           ? this.settings.anthropic?.baseURL
           : provider === 'google_ai'
-            ? this.settings.google?.baseURL
+            ? this.settings.google?.baseURL && `${googleApiRoot(this.settings.google.baseURL)}/v1beta`
             : this.settings.ollama?.baseURL && `${this.settings.ollama.baseURL.replace(/\/+$/, '').replace(/\/v1$/, '')}/v1`;
     return (configured ?? DEFAULT_ENDPOINTS[provider]).replace(/\/+$/, '');
   }

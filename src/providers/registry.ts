@@ -1,8 +1,10 @@
 import Anthropic from '@anthropic-ai/sdk';
+import { GoogleGenAI } from '@google/genai';
 import OpenAI from 'openai';
 import type { ProviderSettings } from '../config.js';
 import { ProviderError } from './errors.js';
 import { AnthropicMessagesModel } from './anthropic/messages.js';
+import { GeminiModel, googleApiRoot } from './google/generate-content.js';
 import type { ModelClient } from './model-client.js';
 import { OpenAIChatModel } from './openai/chat.js';
 
@@ -17,6 +19,7 @@ export interface ProviderRegistryOptions {
 export class ProviderRegistry {
   private readonly openaiClients = new Map<string, OpenAI>();
   private anthropicClient?: Anthropic;
+  private googleClient?: GoogleGenAI;
 
   constructor(
     private readonly settings: ProviderSettings,
@@ -51,6 +54,20 @@ export class ProviderRegistry {
           fetch: this.options.fetch,
         });
         return new AnthropicMessagesModel(model, { provider: 'anthropic', client: this.anthropicClient });
+      }
+      case 'google_ai': {
+        const google = this.settings.google;
+        if (!google) throw this.notConfigured('google_ai', 'GEMINI_API_KEY');
+        // The SDK adds the API version (`/v1beta`) itself; no retries, as for the others.
+        this.googleClient ??= new GoogleGenAI({
+          apiKey: google.apiKey,
+          httpOptions: {
+            ...(google.baseURL ? { baseUrl: googleApiRoot(google.baseURL) } : {}),
+            timeout: this.options.timeoutMs ?? REQUEST_TIMEOUT_MS,
+            ...(this.options.fetch ? { fetch: this.options.fetch } : {}),
+          },
+        });
+        return new GeminiModel(model, { provider: 'google_ai', client: this.googleClient });
       }
       default:
         throw new ProviderError(endpointType || 'unknown', 'llm_bad_request', `no chat adapter for provider "${endpointType}" yet`, null, false);

@@ -3,7 +3,7 @@ import { AGENT_RELATIONSHIPS, type Agent, type AgentListFilter, type AgentRecord
 import type { Block } from '../domain/block.js';
 import type { PageRequest } from '../domain/pagination.js';
 import { NotFoundError, NotImplementedError, ValidationError, type ValidationIssue } from '../errors.js';
-import { compileSystemPrompt } from '../memory/compile-system-prompt.js';
+import { compileSystemPrompt, showsLineNumbers } from '../memory/compile-system-prompt.js';
 import { defaultSystemPrompt } from '../memory/default-system-prompts.js';
 import { defaultInitialMessages } from '../memory/initial-messages.js';
 import type { CreateAgentRequest, UpdateAgentRequest } from '../schemas/agents.js';
@@ -274,7 +274,7 @@ export class AgentService {
       system: agent.system,
       blocks,
       toolRules: agent.toolRules,
-      lineNumbers: String(agent.llmConfig.model_endpoint_type ?? '') === 'anthropic',
+      lineNumbers: showsLineNumbers(agent.llmConfig),
       metadata: {
         agentId: agent.id,
         conversationId: 'default',

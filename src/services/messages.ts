@@ -8,7 +8,7 @@ import { packageToolResult, toChatMessages } from '../engine/context.js';
 import { runStatusFor } from '../engine/stop-reasons.js';
 import { ConflictError, NotImplementedError, ValidationError } from '../errors.js';
 import { newId } from '../ids.js';
-import { compileMemorySections, compileSystemPrompt, promptHasMemory } from '../memory/compile-system-prompt.js';
+import { compileMemorySections, compileSystemPrompt, promptHasMemory, showsLineNumbers } from '../memory/compile-system-prompt.js';
 import { defaultInitialMessages } from '../memory/initial-messages.js';
 import type { ModelResponse, ModelSettings } from '../providers/model-client.js';
 import type { ProviderRegistry } from '../providers/registry.js';
@@ -216,7 +216,7 @@ export class MessageService {
         const [system, ...history] = await repos.messages.contextWindow(conversationId, ids);
         // Keep the stored prompt (and its "last recompiled" time, which prompt caches key on) until
         // the memory in it changes; only then recompile and rewrite it.
-        const memoryInput = { system: agent.system, blocks, toolRules: agent.toolRules, lineNumbers: llmConfig.model_endpoint_type === 'anthropic' };
+        const memoryInput = { system: agent.system, blocks, toolRules: agent.toolRules, lineNumbers: showsLineNumbers(llmConfig) };
         const stored = typeof system?.content[0]?.text === 'string' ? (system.content[0].text as string) : undefined;
         let systemPrompt = stored ?? '';
         if (stored === undefined || !promptHasMemory(stored, compileMemorySections(memoryInput))) {

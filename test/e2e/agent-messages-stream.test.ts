@@ -48,6 +48,19 @@ describe.each(DIALECTS)('streaming agent messages on %s', (dialect) => {
       expect(stored.items[0]!.id).toBe(text[0].id);
     });
 
+    it('streams Gemini tokens whose reassembly equals the non-streamed reply', async () => {
+      const turn = reply.text('Gemini says the quick brown fox jumps.');
+      const model = fake.script([turn, turn]);
+      const agent = await server.client.agents.create({ model: model.geminiHandle });
+      const whole = await server.client.agents.messages.create(agent.id, { input: 'tell me' });
+      const chunks = await collect(await server.client.agents.messages.stream(agent.id, { input: 'tell me', stream_tokens: true }));
+      const text = chunks.filter((chunk) => chunk.message_type === 'assistant_message');
+      expect(text.length).toBeGreaterThan(3);
+      expect(text.map((chunk) => chunk.content).join('')).toBe((whole.messages.find((message) => message.message_type === 'assistant_message') as any).content);
+      expect(model.requests[1]!.path).toBe(`/v1beta/models/${model.id}:streamGenerateContent`);
+      expect(chunks.find((chunk) => chunk.message_type === 'stop_reason').stop_reason).toBe('end_turn');
+    });
+
     it('streams tool call arguments as fragments of one call', async () => {
       const model = fake.script([reply.toolCall('conversation_search', { query: 'tea and biscuits' }), reply.text('Found nothing.')]);
       const agent = await server.client.agents.create({ model: model.handle });

@@ -77,6 +77,27 @@ describe.each(DIALECTS)('agent messages on %s', (dialect) => {
       expect(second.messages.at(-1).content[0]).toMatchObject({ type: 'tool_result' });
     });
 
+    it('runs the same loop on a Gemini model, sending the thought signature back on the call', async () => {
+      const model = fake.script([
+        reply.reasoning('The user states a preference.', reply.toolCall('memory_replace', { label: 'human', old_string: 'tea', new_string: 'coffee' }, { id: 'fc_1' }), 'sig-gem'),
+        reply.text('Updated.'),
+      ]);
+      const agent = await server.client.agents.create({ model: model.geminiHandle, memory_blocks: [{ label: 'human', value: 'likes tea' }] });
+      expect(agent.llm_config).toMatchObject({ model_endpoint_type: 'google_ai', model: model.id });
+      const response = await server.client.agents.messages.create(agent.id, { input: 'I switched to coffee' });
+      expect(response.messages.map((message) => message.message_type)).toEqual(['reasoning_message', 'tool_call_message', 'tool_return_message', 'assistant_message']);
+      expect(response.messages[0]).toMatchObject({ reasoning: 'The user states a preference.', signature: 'sig-gem' });
+      expect((await server.client.agents.blocks.retrieve('human', { agent_id: agent.id })).value).toBe('likes coffee');
+      const [first, second] = model.requests.map((request) => request.body);
+      expect(model.requests[0]!.path).toBe(`/v1beta/models/${model.id}:generateContent`);
+      expect(first.systemInstruction.parts[0].text).toContain('<human>');
+      expect(second.contents.at(-2)).toEqual({
+        role: 'model',
+        parts: [{ functionCall: { id: 'fc_1', name: 'memory_replace', args: { label: 'human', old_string: 'tea', new_string: 'coffee' } }, thoughtSignature: 'sig-gem' }],
+      });
+      expect(second.contents.at(-1).parts[0].functionResponse).toMatchObject({ id: 'fc_1', name: 'memory_replace', response: { output: expect.stringContaining('OK') } });
+    });
+
     it('runs a memgpt agent on heartbeats: request_heartbeat continues, send_message ends, plain text is no_tool_call', async () => {
       const model = fake.script([
         reply.toolCall('core_memory_append', { label: 'human', content: 'Plays chess.', request_heartbeat: true }),

@@ -62,7 +62,7 @@ export async function startTestServer(dialect: DialectName, options: TestServerO
 export async function startTestServerWithFakeModel(dialect: DialectName): Promise<{ server: TestServer; fake: FakeModelServer; close(): Promise<void> }> {
   const fake = await startFakeModelServer();
   const server = await startTestServer(dialect, {
-    providers: { openai: { apiKey: 'test', baseURL: fake.baseURL }, anthropic: { apiKey: 'test', baseURL: fake.baseURL } },
+    providers: { openai: { apiKey: 'test', baseURL: fake.baseURL }, anthropic: { apiKey: 'test', baseURL: fake.baseURL }, google: { apiKey: 'test', baseURL: fake.baseURL } },
   });
   return {
     server,

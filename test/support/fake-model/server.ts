@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { anthropicError, anthropicEvents, anthropicMessage } from './anthropic.js';
+import { geminiChunks, geminiError, geminiResponse } from './gemini.js';
 import { openaiChunks, openaiCompletion, openaiError } from './openai.js';
 import type { Turn } from './replies.js';
 
@@ -20,6 +21,8 @@ export interface ScriptedModel {
   handle: string;
   /** `anthropic/<id>`: reached through the Anthropic adapter. */
   anthropicHandle: string;
+  /** `google_ai/<id>`: reached through the Gemini adapter. */
+  geminiHandle: string;
   /** Every request the fake received for this model, in order. */
   requests: RecordedRequest[];
   /** Queues more turns. */
@@ -34,6 +37,8 @@ export interface FakeModelServer {
   script(turns: Turn[], options?: { embeddingDimension?: number }): ScriptedModel;
   close(): Promise<void>;
 }
+
+type Protocol = 'openai' | 'anthropic' | 'gemini';
 
 interface Script {
   model: ScriptedModel;
@@ -70,7 +75,8 @@ const delay = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /**
  * A scripted LLM on loopback speaking the real wire protocols: OpenAI chat completions (JSON or SSE),
- * Anthropic messages (JSON or SSE with named events), `/v1/embeddings` and `/v1/models`.
+ * Anthropic messages (JSON or SSE with named events), Gemini generateContent (JSON or SSE),
+ * `/v1/embeddings` and the model lists.
  * Requests are routed to a script by their `model`; a request with no turn left gets a 500.
  */
 export async function startFakeModelServer(): Promise<FakeModelServer> {
@@ -78,39 +84,70 @@ export async function startFakeModelServer(): Promise<FakeModelServer> {
   const dimensions = new Map<string, number>();
   let counter = 0;
 
-  async function answer(turn: Turn, request: IncomingMessage, response: ServerResponse, body: any, anthropic: boolean, chunkLimit = Infinity): Promise<void> {
+  /** What one wire protocol needs from a request: the model, whether it streams, how to frame. */
+  interface Exchange {
+    protocol: Protocol;
+    model: string;
+    stream: boolean;
+    promptChars: number;
+    includeUsage: boolean;
+  }
+
+  function errorBody(protocol: Protocol, status: number, message: string) {
+    return protocol === 'anthropic' ? anthropicError(status, message) : protocol === 'gemini' ? geminiError(status, message) : openaiError(status, message);
+  }
+
+  function frames(exchange: Exchange, turn: Extract<Turn, { kind: 'reply' }>): string[] {
+    const { protocol, model, promptChars } = exchange;
+    if (protocol === 'anthropic') return anthropicEvents(model, turn, promptChars).map(([event, data]) => `event: ${event}\ndata: ${JSON.stringify(data)}\n\n`);
+    if (protocol === 'gemini') return geminiChunks(model, turn, promptChars).map((data) => `data: ${JSON.stringify(data)}\r\n\r\n`);
+    return [...openaiChunks(model, turn, promptChars, exchange.includeUsage).map((data) => `data: ${JSON.stringify(data)}\n\n`), 'data: [DONE]\n\n'];
+  }
+
+  async function answer(turn: Turn, response: ServerResponse, exchange: Exchange, chunkLimit = Infinity): Promise<void> {
+    const { protocol, stream } = exchange;
     if (turn.kind === 'stall') {
       await delay(turn.ms);
       if (response.destroyed || !response.socket || response.socket.destroyed) return;
-      return answer(turn.then, request, response, body, anthropic, chunkLimit);
+      return answer(turn.then, response, exchange, chunkLimit);
     }
-    if (turn.kind === 'drop-after') return answer(turn.turn, request, response, body, anthropic, turn.chunks);
-    if (turn.kind === 'http-error') {
-      return sendJson(response, turn.status, anthropic ? anthropicError(turn.status, turn.message) : openaiError(turn.status, turn.message));
-    }
+    if (turn.kind === 'drop-after') return answer(turn.turn, response, exchange, turn.chunks);
+    if (turn.kind === 'http-error') return sendJson(response, turn.status, errorBody(protocol, turn.status, turn.message));
     if (turn.kind === 'malformed') {
-      response.writeHead(200, { 'content-type': body.stream ? 'text/event-stream' : 'application/json' });
-      if (!body.stream) response.end('{"not": "a completion"');
-      else response.end(anthropic ? 'event: content_block_delta\ndata: {"type": "content_block_delta", this is not json\n\n' : 'data: {"choices": [ this is not json\n\n');
+      response.writeHead(200, { 'content-type': stream ? 'text/event-stream' : 'application/json' });
+      if (!stream) response.end('{"not": "a completion"');
+      else if (protocol === 'anthropic') response.end('event: content_block_delta\ndata: {"type": "content_block_delta", this is not json\n\n');
+      else response.end('data: {"choices": [ this is not json\n\n');
       return;
     }
-    const promptChars = JSON.stringify(body.messages ?? []).length + JSON.stringify(body.system ?? '').length;
-    if (!body.stream) {
-      return sendJson(response, 200, anthropic ? anthropicMessage(body.model, turn, promptChars) : openaiCompletion(body.model, turn, promptChars));
+    if (!stream) {
+      const { model, promptChars } = exchange;
+      return sendJson(response, 200, protocol === 'anthropic' ? anthropicMessage(model, turn, promptChars) : protocol === 'gemini' ? geminiResponse(model, turn, promptChars) : openaiCompletion(model, turn, promptChars));
     }
     response.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache' });
-    const frames = anthropic
-      ? anthropicEvents(body.model, turn, promptChars).map(([event, data]) => `event: ${event}\ndata: ${JSON.stringify(data)}\n\n`)
-      : [...openaiChunks(body.model, turn, promptChars, Boolean(body.stream_options?.include_usage)).map((data) => `data: ${JSON.stringify(data)}\n\n`), 'data: [DONE]\n\n'];
-    if (frames.length <= chunkLimit) {
-      for (const frame of frames) response.write(frame);
+    const all = frames(exchange, turn);
+    if (all.length <= chunkLimit) {
+      for (const frame of all) response.write(frame);
       response.end();
       return;
     }
     // Drop the connection mid-stream: after the first frames have reached the client.
-    const sent = frames.slice(0, chunkLimit);
+    const sent = all.slice(0, chunkLimit);
     sent.forEach((frame, index) => response.write(frame, index === sent.length - 1 ? () => setTimeout(() => response.socket?.destroy(), 20) : undefined));
     if (!sent.length) response.socket?.destroy();
+  }
+
+  /** Which protocol a request speaks, from its path and headers; null for a path the fake does not serve. */
+  function exchangeOf(path: string, query: string, headers: IncomingMessage['headers'], body: any): Exchange | null {
+    const gemini = /^\/v1beta\/models\/([^/:]+):(generateContent|streamGenerateContent)$/.exec(path);
+    if (gemini) {
+      const promptChars = JSON.stringify(body.contents ?? []).length + JSON.stringify(body.systemInstruction ?? '').length;
+      return { protocol: 'gemini', model: decodeURIComponent(gemini[1]!), stream: gemini[2] === 'streamGenerateContent' && query.includes('alt=sse'), promptChars, includeUsage: true };
+    }
+    if (path !== '/v1/chat/completions' && path !== '/v1/messages') return null;
+    const protocol: Protocol = path === '/v1/messages' || headers['anthropic-version'] ? 'anthropic' : 'openai';
+    const promptChars = JSON.stringify(body.messages ?? []).length + JSON.stringify(body.system ?? '').length;
+    return { protocol, model: body.model, stream: Boolean(body.stream), promptChars, includeUsage: Boolean(body.stream_options?.include_usage) };
   }
 
   function listModels(anthropic: boolean) {
@@ -123,9 +160,10 @@ export async function startFakeModelServer(): Promise<FakeModelServer> {
   const server = createServer(async (request, response) => {
     const arrived = performance.now();
     try {
-      const path = (request.url ?? '').split('?')[0]!;
+      const [path = '', query = ''] = (request.url ?? '').split('?');
       const anthropic = Boolean(request.headers['anthropic-version']);
       if (request.method === 'GET' && path === '/v1/models') return sendJson(response, 200, listModels(anthropic));
+      if (request.method === 'GET' && path === '/v1beta/models') return sendJson(response, 200, { models: [...scripts.keys()].map((id) => ({ name: `models/${id}`, displayName: id })) });
       const text = await readBody(request);
       const body = text ? JSON.parse(text) : {};
       if (path === '/v1/embeddings') {
@@ -133,14 +171,15 @@ export async function startFakeModelServer(): Promise<FakeModelServer> {
         const dimension = dimensions.get(body.model) ?? 8;
         return sendJson(response, 200, { object: 'list', model: body.model, data: inputs.map((input, index) => ({ object: 'embedding', index, embedding: embed(input, dimension) })), usage: { prompt_tokens: 0, total_tokens: 0 } });
       }
-      if (path !== '/v1/chat/completions' && path !== '/v1/messages') return sendJson(response, 404, { error: { message: `the fake has no ${path}` } });
-      const script = scripts.get(body.model);
-      if (!script) return sendJson(response, 404, openaiError(404, `The model ${body.model} does not exist`));
+      const exchange = exchangeOf(path, query, request.headers, body);
+      if (!exchange) return sendJson(response, 404, { error: { message: `the fake has no ${path}` } });
+      const script = scripts.get(exchange.model);
+      if (!script) return sendJson(response, 404, errorBody(exchange.protocol, 404, `The model ${exchange.model} does not exist`));
       const recorded: RecordedRequest = { path, headers: request.headers, body };
       script.model.requests.push(recorded);
       const turn = script.turns.shift();
-      if (!turn) return sendJson(response, 500, openaiError(500, `No scripted turn left for model ${body.model}`));
-      await answer(turn, request, response, body, path === '/v1/messages' || anthropic);
+      if (!turn) return sendJson(response, 500, errorBody(exchange.protocol, 500, `No scripted turn left for model ${exchange.model}`));
+      await answer(turn, response, exchange);
       recorded.handledMs = performance.now() - arrived;
     } catch (error) {
       if (!response.headersSent) sendJson(response, 500, openaiError(500, `fake model server error: ${String(error)}`));
@@ -161,6 +200,7 @@ export async function startFakeModelServer(): Promise<FakeModelServer> {
           id,
           handle: `openai/${id}`,
           anthropicHandle: `anthropic/${id}`,
+          geminiHandle: `google_ai/${id}`,
           requests: [],
           push: (...more) => script.turns.push(...more),
           remaining: () => script.turns.length,
