@@ -15,19 +15,25 @@ export class AgentLocks {
 
   constructor(private readonly maxWaiting = 16) {}
 
-  async run<T>(key: string, runId: string, work: () => Promise<T>): Promise<T> {
-    let queue = this.queues.get(key);
-    if (!queue) {
-      queue = { tail: Promise.resolve(), waiting: 0, activeRunId: null };
-      this.queues.set(key, queue);
-    }
-    if (queue.waiting >= this.maxWaiting) {
+  /** Throws the 409 `run` would throw, so a streaming caller can refuse before its stream starts. */
+  assertRoom(key: string): void {
+    const queue = this.queues.get(key);
+    if (queue && queue.waiting >= this.maxWaiting) {
       throw new ConflictError(
         `The conversation is busy with run ${queue.activeRunId ?? '(starting)'} and ${queue.waiting - 1} more waiting; retry later`,
         'CONVERSATION_BUSY',
         { active_run_id: queue.activeRunId },
       );
     }
+  }
+
+  async run<T>(key: string, runId: string, work: () => Promise<T>): Promise<T> {
+    let queue = this.queues.get(key);
+    if (!queue) {
+      queue = { tail: Promise.resolve(), waiting: 0, activeRunId: null };
+      this.queues.set(key, queue);
+    }
+    this.assertRoom(key);
     const current = queue;
     current.waiting += 1;
     const previous = current.tail;

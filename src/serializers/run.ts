@@ -1,4 +1,4 @@
-import type { Run } from '../store/repositories/runs.js';
+import type { Run } from '../domain/run.js';
 
 export function toRunWire(run: Run) {
   return {

@@ -111,6 +111,7 @@ export class MessageService {
     const llmConfig = request.override_model ? await this.overrideConfig(request.override_model) : agent.llmConfig;
     const model = this.providers.clientFor(llmConfig);
     const conversationId = await this.store.repos.agents.defaultConversationId(agentId);
+    this.locks.assertRoom(conversationId);
     const run = await this.store.repos.runs.create({ agentId, conversationId, background: Boolean(request.background), requestConfig: { max_steps: request.max_steps }, owner: INSTANCE_ID });
     const execute = async (observer: LoopObserver = {}): Promise<LoopResult> => {
       const started = process.hrtime.bigint();
@@ -128,7 +129,9 @@ export class MessageService {
           }),
         );
       } catch (error) {
-        await this.finishRun(agentId, run.id, { stopReason: 'error', usage: emptyTotals() }, started);
+        // A send refused a place in the queue never ran: it leaves no run behind.
+        if (error instanceof ConflictError && error.code === 'CONVERSATION_BUSY') await this.store.repos.runs.deleteUnstarted(run.id);
+        else await this.finishRun(agentId, run.id, { stopReason: 'error', usage: emptyTotals() }, started);
         throw error;
       } finally {
         this.aborts.delete(run.id);

@@ -1,8 +1,8 @@
+import { ConflictError } from '../errors.js';
 import type { Message } from '../domain/message.js';
 import type { PageRequest } from '../domain/pagination.js';
-import type { Run } from '../store/repositories/runs.js';
+import type { Run, Step } from '../domain/run.js';
 import type { Store } from '../store/store.js';
-import type { StepRow } from '../store/tables.js';
 
 export interface RunListFilter {
   agentIds?: string[];
@@ -24,12 +24,21 @@ export class RunService {
     return this.store.repos.runs.list(filter, page);
   }
 
+  /** Deletes a finished run; an active one must be cancelled first. */
+  async delete(runId: string): Promise<Run> {
+    const run = await this.store.repos.runs.get(runId);
+    if (!(await this.store.repos.runs.deleteFinished(runId))) {
+      throw new ConflictError(`Run ${runId} is still ${run.status}; cancel it before deleting it`, 'RUN_ACTIVE', { status: run.status });
+    }
+    return run;
+  }
+
   async messages(runId: string, page: PageRequest): Promise<Message[]> {
     const run = await this.store.repos.runs.get(runId);
     return this.store.repos.messages.list({ agentId: run.agentId, runId }, page);
   }
 
-  async steps(runId: string, page: PageRequest): Promise<StepRow[]> {
+  async steps(runId: string, page: PageRequest): Promise<Step[]> {
     await this.store.repos.runs.get(runId);
     return this.store.repos.steps.list({ runId }, page);
   }
@@ -42,11 +51,11 @@ export class RunService {
     return { prompt_tokens: prompt, completion_tokens: completion, total_tokens: prompt + completion };
   }
 
-  listSteps(filter: { agentId?: string | null; model?: string | null }, page: PageRequest): Promise<StepRow[]> {
+  listSteps(filter: { agentId?: string | null; model?: string | null }, page: PageRequest): Promise<Step[]> {
     return this.store.repos.steps.list(filter, page);
   }
 
-  getStep(stepId: string): Promise<StepRow> {
+  getStep(stepId: string): Promise<Step> {
     return this.store.repos.steps.get(stepId);
   }
 }

@@ -30,7 +30,7 @@ export function pingEvent(runId: string, seqId: number): Record<string, unknown>
 
 function errorPayload(runId: string, error: Error): Record<string, unknown> {
   const type = error instanceof ProviderError ? error.type : 'internal_error';
-  const errorType = type === 'llm_context_window_exceeded' || type === 'llm_bad_request' || type === 'llm_invalid_response' ? 'llm_error' : type;
+  const errorType = type === 'llm_context_window_exceeded' ? 'context_window_exceeded' : type === 'llm_bad_request' || type === 'llm_invalid_response' ? 'llm_error' : type;
   const message = error instanceof ProviderError ? error.message : 'The run failed on the server';
   return { message_type: 'error_message', run_id: runId, error_type: errorType, message, detail: message };
 }

@@ -83,6 +83,21 @@ describe.each(DIALECTS)('streaming agent messages on %s', (dialect) => {
       expect(again.stop_reason.stop_reason).toBe('end_turn');
     });
 
+    it('reports a context overflow with the provider message, and the agent stays usable', async () => {
+      const overflow = "This model's maximum context length is 8192 tokens. However, your messages resulted in 9000 tokens.";
+      const model = fake.script([reply.httpError(400, overflow), reply.text('fits now')]);
+      const agent = await server.client.agents.create({ model: model.handle });
+      const seen: any[] = [];
+      const error: any = await (async () => {
+        for await (const chunk of await server.client.agents.messages.stream(agent.id, { input: 'long' })) seen.push(chunk);
+      })().catch((caught: unknown) => caught);
+      expect(seen.find((chunk) => chunk.message_type === 'stop_reason')).toMatchObject({ stop_reason: 'llm_api_error' });
+      // The client raises the SSE error event with its payload.
+      expect(error.error).toMatchObject({ message_type: 'error_message', error_type: 'context_window_exceeded', message: expect.stringContaining('maximum context length is 8192') });
+      const again = await server.client.agents.messages.create(agent.id, { input: 'short' });
+      expect(again.stop_reason.stop_reason).toBe('end_turn');
+    });
+
     it('takes streaming: true on /messages, and refuses stream options without it', async () => {
       const model = fake.script([reply.text('streamed')]);
       const agent = await server.client.agents.create({ model: model.handle });

@@ -60,6 +60,38 @@ describe.each(DIALECTS)('runs and steps on %s', (dialect) => {
     });
   });
 
+  describe('DELETE /v1/runs/{run_id}', () => {
+    it('deletes a finished run with its steps and keeps its messages; an active run answers 409', async () => {
+      const { agent, runId } = await finishedRun();
+      const steps = await server.client.runs.steps.list(runId);
+      const deleted = await server.client.delete<{ id: string; status: string }>(`/v1/runs/${runId}`);
+      expect(deleted).toMatchObject({ id: runId, status: 'completed' });
+      await expectApiError(server.client.runs.retrieve(runId), 404, runId);
+      await expectApiError(server.client.steps.retrieve(steps.items[0]!.id), 404);
+      const history = await server.client.agents.messages.list(agent.id);
+      expect(history.items.map((message) => message.message_type)).toContain('tool_return_message');
+
+      const repos = server.context.store.repos;
+      const active = await repos.runs.create({ agentId: agent.id, conversationId: await repos.agents.defaultConversationId(agent.id), background: false, requestConfig: {}, owner: 'x' });
+      await expectApiError(server.client.delete(`/v1/runs/${active.id}`), 409, 'cancel it');
+      expect((await server.client.runs.retrieve(active.id)).status).toBe('running');
+    });
+  });
+
+  describe('a send refused a place in the queue', () => {
+    it('answers 409 naming the active run and leaves no run behind', async () => {
+      const model = fake.script([reply.stall(400, reply.text('first')), ...Array.from({ length: 15 }, () => reply.text('next'))]);
+      const agent = await server.client.agents.create({ model: model.handle });
+      const results = await Promise.allSettled(Array.from({ length: 20 }, (_, index) => server.client.agents.messages.create(agent.id, { input: `send ${index}` })));
+      const refused = results.filter((result) => result.status === 'rejected');
+      expect(refused).toHaveLength(4);
+      for (const result of refused) expect((result as PromiseRejectedResult).reason).toMatchObject({ status: 409, error: { detail: expect.stringMatching(/busy with run run-/) } });
+      const runs = await server.client.runs.list({ agent_id: agent.id, limit: 100 });
+      expect(runs.items).toHaveLength(16);
+      expect(runs.items.every((run) => run.status === 'completed')).toBe(true);
+    });
+  });
+
   describe('runs left by a dead process', () => {
     it('are failed once their owner stops beating (shared store) or at start-up (embedded store)', async () => {
       const { agent } = await finishedRun();

@@ -48,6 +48,8 @@ export function runRoutes({ runs }: AppContext): FastifyPluginAsync {
 
     app.get('/runs/:run_id', { schema: { params: runIdParams, response: { 200: runSchema } } }, async (request) => toRunWire(await runs.get(request.params.run_id)));
 
+    app.delete('/runs/:run_id', { schema: { params: runIdParams, response: { 200: runSchema } } }, async (request) => toRunWire(await runs.delete(request.params.run_id)));
+
     app.get(
       '/runs/:run_id/messages',
       { schema: { params: runIdParams, querystring: paginationQuery(100, 'asc'), response: { 200: z.array(lettaMessageSchema) } } },

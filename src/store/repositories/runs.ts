@@ -6,23 +6,8 @@ import type { Executor } from '../store.js';
 import type { PageRequest } from '../../domain/pagination.js';
 import { paginate } from '../pagination.js';
 import type { RunRow } from '../tables.js';
+import type { Run } from '../../domain/run.js';
 
-export interface Run {
-  id: string;
-  agentId: string;
-  conversationId: string | null;
-  status: string;
-  stopReason: string | null;
-  background: boolean;
-  requestConfig: Record<string, unknown> | null;
-  metadata: Record<string, unknown> | null;
-  usage: Record<string, unknown> | null;
-  owner: string | null;
-  totalDurationNs: number | null;
-  createdAt: string;
-  updatedAt: string;
-  completedAt: string | null;
-}
 
 export function toRun(row: RunRow): Run {
   return {
@@ -131,6 +116,17 @@ export class RunRepository {
     if (ids?.length) query = query.where('id', 'in', ids);
     const rows = await query.returning('id').execute();
     return rows.map((row) => row.id);
+  }
+
+  /** Deletes a finished run with its steps and stream events; its messages stay in the history. */
+  async deleteFinished(id: string): Promise<boolean> {
+    const result = await this.db.deleteFrom('runs').where('id', '=', id).where('status', 'not in', ['created', 'running']).executeTakeFirst();
+    return Number(result.numDeletedRows) > 0;
+  }
+
+  /** Deletes a run that never started (it was refused a place in the queue). */
+  async deleteUnstarted(id: string): Promise<void> {
+    await this.db.deleteFrom('runs').where('id', '=', id).execute();
   }
 
   async status(id: string): Promise<string | undefined> {

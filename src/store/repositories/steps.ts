@@ -1,9 +1,10 @@
 import type { StoreDialect } from '../dialects/dialect.js';
 import type { PageRequest } from '../../domain/pagination.js';
 import { NotFoundError } from '../../errors.js';
-import { encodeJsonOrNull, now } from '../json.js';
+import { decodeJson, encodeJsonOrNull, now } from '../json.js';
 import { paginate } from '../pagination.js';
 import type { StepRow } from '../tables.js';
+import type { Step } from '../../domain/run.js';
 import type { Executor } from '../store.js';
 
 export interface NewStep {
@@ -19,6 +20,30 @@ export interface NewStep {
   completionTokens: number;
   usage: Record<string, unknown>;
   stopReason: string | null;
+}
+
+function toStep(row: StepRow): Step {
+  return {
+    id: row.id,
+    runId: row.run_id,
+    agentId: row.agent_id,
+    conversationId: row.conversation_id,
+    providerName: row.provider_name,
+    providerCategory: row.provider_category,
+    model: row.model,
+    modelEndpoint: row.model_endpoint,
+    contextWindowLimit: row.context_window_limit,
+    promptTokens: row.prompt_tokens,
+    completionTokens: row.completion_tokens,
+    totalTokens: row.total_tokens,
+    usage: decodeJson<Record<string, number>>(row.usage) ?? {},
+    stopReason: row.stop_reason,
+    status: row.status,
+    errorType: row.error_type,
+    errorData: decodeJson(row.error_data),
+    createdAt: row.created_at,
+    completedAt: row.completed_at,
+  };
 }
 
 export class StepRepository {
@@ -55,17 +80,17 @@ export class StepRepository {
       .execute();
   }
 
-  async get(id: string): Promise<StepRow> {
+  async get(id: string): Promise<Step> {
     const row = await this.db.selectFrom('steps').selectAll().where('id', '=', id).executeTakeFirst();
     if (!row) throw new NotFoundError('step', id);
-    return row;
+    return toStep(row);
   }
 
-  async list(filter: { runId?: string; agentId?: string | null; model?: string | null }, page: PageRequest): Promise<StepRow[]> {
+  async list(filter: { runId?: string; agentId?: string | null; model?: string | null }, page: PageRequest): Promise<Step[]> {
     let query = this.db.selectFrom('steps').selectAll('steps');
     if (filter.runId) query = query.where('steps.run_id', '=', filter.runId);
     if (filter.agentId) query = query.where('steps.agent_id', '=', filter.agentId);
     if (filter.model) query = query.where('steps.model', '=', filter.model);
-    return paginate(this.db, 'steps', query, page);
+    return (await paginate(this.db, 'steps', query, page)).map(toStep);
   }
 }
