@@ -14,6 +14,8 @@ export interface BenchServer {
   url: string;
   /** Server-side handling time (ms) of each request by route, from the server's own request log. */
   serverTimes: Map<string, number[]>;
+  /** The server-side time of the route's next request not yet taken, once its log line is in. */
+  nextTime(route: string): Promise<number>;
   close(): Promise<void>;
 }
 
@@ -46,11 +48,13 @@ async function freshStoreEnv(dialect: BenchDialect): Promise<{ env: Record<strin
 export async function startBenchServer(dialect: BenchDialect, env: Record<string, string> = {}): Promise<BenchServer> {
   const store = await freshStoreEnv(dialect);
   const port = 20000 + Math.floor(Math.random() * 20000);
-  const child: ChildProcess = spawn(process.execPath, [join(ROOT, 'dist/cli.js'), 'serve'], {
+  const child: ChildProcess = spawn(process.execPath, [...(process.env.BENCH_NODE_ARGS?.split(' ').filter(Boolean) ?? []), join(ROOT, 'dist/cli.js'), 'serve'], {
     env: { PATH: process.env.PATH ?? '', HOME: tmpdir(), PORT: String(port), HOST: '127.0.0.1', MNEMO_LOG_LEVEL: 'info', OPENAI_API_KEY: 'bench', OPENAI_BASE_URL: 'http://127.0.0.1:9/v1', ...store.env, ...env },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   const serverTimes = new Map<string, number[]>();
+  const taken = new Map<string, number>();
+  const waiters = new Map<string, (() => void)[]>();
   const routes = new Map<string, string>();
   createInterface({ input: child.stdout! }).on('line', (line) => {
     let entry: { level?: number; msg?: string; reqId?: string; req?: { method: string; url: string }; responseTime?: number };
@@ -67,6 +71,7 @@ export async function startBenchServer(dialect: BenchDialect, env: Record<string
       const times = serverTimes.get(route) ?? [];
       times.push(entry.responseTime);
       serverTimes.set(route, times);
+      waiters.get(route)?.shift()?.();
     }
   });
   const exited = new Promise<number | null>((resolve) => child.on('exit', resolve));
@@ -85,6 +90,14 @@ export async function startBenchServer(dialect: BenchDialect, env: Record<string
   return {
     url: `http://127.0.0.1:${port}`,
     serverTimes,
+    nextTime: async (route) => {
+      const index = taken.get(route) ?? 0;
+      taken.set(route, index + 1);
+      while ((serverTimes.get(route)?.length ?? 0) <= index) {
+        await new Promise<void>((resolve) => waiters.set(route, [...(waiters.get(route) ?? []), resolve]));
+      }
+      return serverTimes.get(route)![index]!;
+    },
     close: async () => {
       child.kill('SIGTERM');
       await exited;

@@ -2,8 +2,8 @@
  * The server's own time per agent step (issue: the agent loop). The scripted fake model answers
  * instantly on loopback; each turn is one tool call plus one reply (two steps) on an agent whose
  * context holds 200 to 280 messages (a fresh agent every 20 turns). Per-step overhead = (turn round
- * trip as the client sees it − time spent inside the fake model) / 2, so it includes the client's
- * HTTP round trip. Then throughput: 100 agents sending turns in parallel, in messages per second.
+ * time − time spent inside the fake model) / 2, with the turn's time taken from the server's own
+ * request log (and, for comparison, as the client sees it, which adds the client's HTTP round trip). Then throughput: 100 agents sending turns in parallel, in messages per second.
  *
  *   npm run build && npm run bench:steps
  *   TURNS=50 AGENTS=20 DIALECTS=sqlite npm run bench:steps
@@ -23,8 +23,10 @@ function history(): { role: 'user' | 'assistant'; content: string }[] {
   return Array.from({ length: HISTORY }, (_, index) => ({ role: index % 2 ? 'assistant' : 'user', content: `Earlier message number ${index} about tea and biscuits.` }));
 }
 
+const turnRoute = 'POST /v1/agents/:agent_id/messages';
+
 async function bench(dialect: BenchDialect, fake: FakeModelServer): Promise<void> {
-  const server = await startBenchServer(dialect, { OPENAI_BASE_URL: fake.baseURL, MNEMO_LOG_LEVEL: process.env.MNEMO_LOG_LEVEL ?? 'warn' });
+  const server = await startBenchServer(dialect, { OPENAI_BASE_URL: fake.baseURL });
   try {
     const client = new Letta({ baseURL: server.url, apiKey: 'bench', maxRetries: 0, timeout: 60_000 });
     const model = fake.script([]);
@@ -33,8 +35,10 @@ async function bench(dialect: BenchDialect, fake: FakeModelServer): Promise<void
     for (let i = 0; i < 5; i++) {
       model.push(...turn());
       await client.agents.messages.create(agent.id, { input: 'warm up' });
+      await server.nextTime(turnRoute);
     }
     const overheads: number[] = [];
+    const serverOverheads: number[] = [];
     for (let i = 0; i < TURNS; i++) {
       if (i % 20 === 0) agent = await freshAgent();
       model.push(...turn());
@@ -44,8 +48,11 @@ async function bench(dialect: BenchDialect, fake: FakeModelServer): Promise<void
       const total = performance.now() - started;
       const inModel = model.requests.slice(before).reduce((sum, request) => sum + (request.handledMs ?? 0), 0);
       overheads.push((total - inModel) / 2);
+      const serverTurn = await server.nextTime(turnRoute);
+      serverOverheads.push((serverTurn - inModel) / 2);
     }
-    console.log(`[${dialect}] ${summary(`step overhead (context ${HISTORY}-${HISTORY + 80})`, overheads)}`);
+    console.log(`[${dialect}] ${summary(`server's own time per step`, serverOverheads)}`);
+    console.log(`[${dialect}] ${summary(`per step as the client sees it`, overheads)}`);
 
     const agents: { agent: { id: string } }[] = [];
     for (let i = 0; i < PARALLEL_AGENTS; i++) {

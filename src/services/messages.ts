@@ -204,6 +204,15 @@ export class MessageService {
     const repos = this.store.repos;
     let agent: AgentRecord | undefined;
     let returnLimits = new Map<string, number>();
+    // The run holds the conversation's lock, so between its steps the context only grows by what
+    // the run itself commits: later steps read just the messages they have not seen.
+    let context: Message[] = [];
+    const loadContext = async (ids: string[]): Promise<Message[]> => {
+      const known = context.length > 0 && context.length <= ids.length && context.every((message, index) => message.id === ids[index]);
+      if (!known) context = await repos.messages.contextWindow(conversationId, ids);
+      else if (context.length < ids.length) context = [...context, ...(await repos.messages.inOrder(ids.slice(context.length)))];
+      return context;
+    };
     return {
       model,
       // In one process a cancel aborts the run's signal directly; only a store other processes share
@@ -216,7 +225,7 @@ export class MessageService {
           repos.agents.toolsOf([agentId]).then((map) => map.get(agentId) ?? []),
           repos.agents.inContextIdsOfConversation(conversationId),
         ]);
-        const [system, ...history] = await repos.messages.contextWindow(conversationId, ids);
+        const [system, ...history] = await loadContext(ids);
         // Keep the stored prompt (and its "last recompiled" time, which prompt caches key on) until
         // the memory in it changes; only then recompile and rewrite it.
         const memoryInput = { system: agent.system, blocks, toolRules: agent.toolRules, lineNumbers: showsLineNumbers(llmConfig) };
@@ -235,7 +244,10 @@ export class MessageService {
               archivalTags: [],
             },
           });
-          if (system) await repos.messages.setContent(system.id, [{ type: 'text', text: systemPrompt }]);
+          if (system) {
+            system.content = [{ type: 'text', text: systemPrompt }];
+            await repos.messages.setContent(system.id, system.content);
+          }
         }
         returnLimits = new Map(tools.map((tool) => [tool.name, tool.returnCharLimit]));
         const rules = stepRulesOf(agent);
