@@ -10,6 +10,7 @@ import { AgentLocks } from './engine/agent-locks.js';
 import { ProviderRegistry } from './providers/registry.js';
 import { RunStreams } from './streaming/background-runs.js';
 import { ToolService } from './services/tools.js';
+import { ToolSandbox } from './tools/sandbox/index.js';
 import { openStore, type Store } from './store/store.js';
 
 /** Everything the HTTP layer needs, built once. */
@@ -34,17 +35,19 @@ export async function createAppContext(config: Config): Promise<AppContext> {
   try {
     await store.migrate();
     const models = new ModelCatalog(config.providers);
-    const tools = new ToolService(store);
+    const sandbox = new ToolSandbox({ cacheDir: config.sandbox.cacheDir, defaultTimeoutMs: config.sandbox.timeoutMs, defaultMemoryMb: config.sandbox.memoryMb });
+    const tools = new ToolService(store, sandbox);
     await tools.ensureBuiltinTools();
     const supervisor = new RunSupervisor(store);
     await supervisor.start();
     const agents = new AgentService(store, models);
-    const messages = new MessageService(store, new ProviderRegistry(config.providers), models, new AgentLocks());
+    const messages = new MessageService(store, new ProviderRegistry(config.providers), models, new AgentLocks(), sandbox);
     return { config, store, models, agents, blocks: new BlockService(store), identities: new IdentityService(store, agents), messages, runStreams: new RunStreams(store),
       runs: new RunService(store),
       tools,
       close: async () => {
         supervisor.stop();
+        await sandbox.close();
         await store.close();
       },
     };

@@ -15,12 +15,21 @@ export interface StoreConfig {
   dataDir: string;
 }
 
+/** How user tools run (see src/tools/sandbox). */
+export interface SandboxConfig {
+  /** Where installed npm/pip requirements are cached, per requirement set. */
+  cacheDir: string;
+  timeoutMs: number;
+  memoryMb: number;
+}
+
 export interface Config {
   host: string;
   port: number;
   password?: string;
   store: StoreConfig;
   providers: ProviderSettings;
+  sandbox: SandboxConfig;
   logLevel: string;
 }
 
@@ -46,21 +55,35 @@ export function providerSettingsFromEnv(env: Env): ProviderSettings {
   return settings;
 }
 
+function positiveInteger(env: Env, name: string, fallback: number): number {
+  const text = nonEmpty(env[name]);
+  if (text === undefined) return fallback;
+  const value = Number(text);
+  if (!Number.isInteger(value) || value <= 0) throw new Error(`${name} must be a positive whole number, got "${text}"`);
+  return value;
+}
+
 export function configFromEnv(env: Env = process.env): Config {
   const portText = nonEmpty(env.PORT) ?? '8283';
   const port = Number(portText);
   if (!Number.isInteger(port) || port < 0 || port > 65535) {
     throw new Error(`PORT must be a whole number from 0 to 65535, got "${portText}"`);
   }
+  const dataDir = nonEmpty(env.MNEMO_DATA_DIR) ?? join(homedir(), '.mnemo');
   return {
     host: nonEmpty(env.HOST) ?? '127.0.0.1',
     port,
     password: nonEmpty(env.MNEMO_PASSWORD) ?? nonEmpty(env.LETTA_SERVER_PASSWORD),
     store: {
       pgUri: nonEmpty(env.MNEMO_PG_URI) ?? nonEmpty(env.LETTA_PG_URI),
-      dataDir: nonEmpty(env.MNEMO_DATA_DIR) ?? join(homedir(), '.mnemo'),
+      dataDir,
     },
     providers: providerSettingsFromEnv(env),
+    sandbox: {
+      cacheDir: nonEmpty(env.MNEMO_TOOL_CACHE_DIR) ?? join(dataDir, 'tool-cache'),
+      timeoutMs: positiveInteger(env, 'MNEMO_TOOL_TIMEOUT_MS', 30_000),
+      memoryMb: positiveInteger(env, 'MNEMO_TOOL_MEMORY_MB', 512),
+    },
     logLevel: nonEmpty(env.MNEMO_LOG_LEVEL) ?? 'info',
   };
 }

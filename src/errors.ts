@@ -63,6 +63,17 @@ export class ConflictError extends MnemoError {
   }
 }
 
+/** A plain message sent while the agent waits for an approval: Letta's `{detail: {code, message, pending_request_id}}`. */
+export class PendingApprovalError extends ConflictError {
+  constructor(readonly pendingRequestId: string) {
+    super(
+      `The agent is waiting for approval of tool calls in ${pendingRequestId}: send an approval message ({"type": "approval", "approvals": [...]}) before a new message`,
+      'PENDING_APPROVAL',
+      { pending_request_id: pendingRequestId },
+    );
+  }
+}
+
 export class UnauthorizedError extends MnemoError {
   constructor() {
     super('Missing or invalid credentials: send "Authorization: Bearer <password>"', 'UNAUTHORIZED', 401);

@@ -1,5 +1,6 @@
 import type { Block } from './block.js';
 import type { Identity } from './identity.js';
+import type { Message } from './message.js';
 import type { Tool } from './tool.js';
 
 export const AGENT_TYPES = [
@@ -77,6 +78,8 @@ export interface Agent extends AgentRecord {
   secrets?: AgentSecret[];
   /** In-context message ids of the default conversation. */
   messageIds?: string[];
+  /** The approval request the agent waits on, if any. */
+  pendingApproval?: Message | null;
 }
 
 /** A tool as attached to one agent, with the agent's approval setting. */

@@ -15,6 +15,8 @@ export interface Message {
   toolCalls: unknown[] | null;
   toolCallId: string | null;
   toolReturns: unknown[] | null;
+  /** On an approval response: the client's decisions and client-side results. */
+  approvals: StoredApproval[] | null;
   stepId: string | null;
   runId: string | null;
   otid: string | null;
@@ -49,6 +51,16 @@ export interface StoredToolReturn {
   func_response: string;
   stdout: string[] | null;
   stderr: string[] | null;
+}
+
+/** One answer of an approval response, as the client sent it. */
+export type StoredApproval =
+  | { type: 'approval'; tool_call_id: string; approve: boolean; reason: string | null }
+  | { type: 'tool'; tool_call_id: string; tool_return: unknown; status: 'success' | 'error'; stdout: string[] | null; stderr: string[] | null };
+
+/** An approval request: the calls waiting for the client. */
+export function isApprovalRequest(message: Pick<Message, 'role' | 'toolCalls'>): boolean {
+  return message.role === 'approval' && Boolean(message.toolCalls?.length);
 }
 
 /** Heartbeats and other loop-internal user messages are never shown to clients. */

@@ -18,12 +18,18 @@ function userParts(message: Message): (TextPart | ImagePart)[] {
 /** The stored in-context messages (without the system message) as the model's chat history. */
 export function toChatMessages(messages: Message[]): ChatMessage[] {
   const chat: ChatMessage[] = [];
+  let previousStepId: string | null = null;
   for (const message of messages) {
+    const stepId = previousStepId;
+    previousStepId = message.stepId;
     switch (message.role) {
       case 'user':
         chat.push({ role: 'user', content: userParts(message) });
         break;
+      case 'approval':
       case 'assistant': {
+        // An approval response only records the client's answer; the tool message after it carries the results.
+        if (message.role === 'approval' && !message.toolCalls?.length) break;
         const reasoning: Reasoning[] = message.content
           .filter((part) => part.type === 'reasoning' || part.type === 'redacted_reasoning')
           .map((part) =>
@@ -33,6 +39,12 @@ export function toChatMessages(messages: Message[]): ChatMessage[] {
           );
         const text = message.content.filter((part) => part.type === 'text').map((part) => String(part.text ?? '')).join('');
         const toolCalls = ((message.toolCalls ?? []) as StoredToolCall[]).map((call) => ({ id: call.id, name: call.function.name, arguments: call.function.arguments }));
+        // An approval request continues its step's assistant message: the model made one reply.
+        const previous = chat.at(-1);
+        if (message.role === 'approval' && previous?.role === 'assistant' && stepId === message.stepId && stepId) {
+          previous.toolCalls = [...(previous.toolCalls ?? []), ...toolCalls];
+          break;
+        }
         chat.push({ role: 'assistant', text, ...(reasoning.length ? { reasoning } : {}), ...(toolCalls.length ? { toolCalls } : {}) });
         break;
       }

@@ -1,14 +1,14 @@
-import type { ModelResponse } from '../providers/model-client.js';
+import type { FinishReason } from '../providers/model-client.js';
 import type { ExecutedCall } from './agent-loop.js';
 import type { StopReason } from './stop-reasons.js';
+import type { ToolRuleSolver } from './tool-rules.js';
 
 export interface StepRules {
   /** memgpt-style agents: a step continues only when a tool asks for a heartbeat. */
   heartbeats: boolean;
-  /** Tools whose call ends the turn (exit_loop). */
-  terminalTools: ReadonlySet<string>;
-  /** Tools after which the loop always goes on (continue_loop). */
-  continueTools: ReadonlySet<string>;
+  solver: ToolRuleSolver;
+  /** Every tool the agent has, for required-before-exit rules. */
+  available: string[];
 }
 
 export type StepDecision = { continue: false; stopReason: StopReason } | { continue: true; heartbeat: string | null };
@@ -22,16 +22,25 @@ function requestedHeartbeat(call: ExecutedCall): boolean {
   }
 }
 
-/** After a step: stop (and why), or go on (with the heartbeat reason memgpt agents are told). */
-export function decideAfterStep(response: ModelResponse, executed: ExecutedCall[], rules: StepRules): StepDecision {
+/**
+ * After a step (whose calls the solver has registered): stop, and why, or go on, with the heartbeat
+ * the model is told. A turn may not end while a required-before-exit tool is uncalled.
+ */
+export function decideAfterStep(finishReason: FinishReason, executed: ExecutedCall[], rules: StepRules): StepDecision {
+  const uncalled = rules.solver.uncalledRequired(rules.available);
+  const stop = (stopReason: StopReason): StepDecision =>
+    uncalled.length ? { continue: true, heartbeat: `Continuing: you must call ${uncalled.join(', ')} at least once before ending your turn` } : { continue: false, stopReason };
+
   if (!executed.length) {
-    if (response.finishReason.unified === 'length') return { continue: false, stopReason: 'max_tokens_exceeded' };
-    return { continue: false, stopReason: rules.heartbeats ? 'no_tool_call' : 'end_turn' };
+    if (finishReason.unified === 'length') return { continue: false, stopReason: 'max_tokens_exceeded' };
+    return stop(rules.heartbeats ? 'no_tool_call' : 'end_turn');
   }
-  if (executed.some(({ call }) => rules.terminalTools.has(call.name))) return { continue: false, stopReason: 'tool_rule' };
+  const ran = executed.filter((call) => !call.refused);
+  if (ran.some(({ call }) => rules.solver.isTerminal(call.name))) return stop('tool_rule');
+  if (executed.some((call) => call.refused)) return { continue: true, heartbeat: rules.heartbeats ? 'Continuing: tool rule violation' : null };
   if (!rules.heartbeats) return { continue: true, heartbeat: null };
   if (executed.some((call) => !call.outcome.ok)) return { continue: true, heartbeat: 'Function call failed, returning control' };
-  if (executed.some(({ call }) => rules.continueTools.has(call.name))) return { continue: true, heartbeat: 'Continuing: a tool rule requires another step' };
+  if (ran.some(({ call }) => rules.solver.forcesContinue(call.name))) return { continue: true, heartbeat: 'Continuing: a tool rule requires another step' };
   if (executed.some(requestedHeartbeat)) return { continue: true, heartbeat: 'Function called using request_heartbeat=true, returning control' };
-  return { continue: false, stopReason: 'end_turn' };
+  return stop('end_turn');
 }

@@ -17,7 +17,46 @@ export const MESSAGE_TYPES = [
 ] as const;
 
 const contentPartSchema = z.object({ type: z.string() }).loose();
-const approvalCreateSchema = z.object({ type: z.literal('approval') }).loose();
+const approvalDecisionSchema = z.object({
+  type: z.literal('approval').optional(),
+  tool_call_id: z.string().min(1),
+  approve: z.boolean(),
+  reason: z.string().max(10_000).nullish(),
+});
+const clientToolReturnSchema = z.object({
+  type: z.literal('tool'),
+  tool_call_id: z.string().min(1),
+  tool_return: z.union([z.string(), z.array(contentPartSchema)]),
+  status: z.enum(['success', 'error']),
+  stdout: z.array(z.string()).nullish(),
+  stderr: z.array(z.string()).nullish(),
+});
+export type ApprovalDecision = z.infer<typeof approvalDecisionSchema>;
+export type ClientToolReturn = z.infer<typeof clientToolReturnSchema>;
+
+/** The client's answer to an approval request: per call (`approvals`), or the deprecated one answer for all. */
+export const approvalCreateSchema = z
+  .object({
+    type: z.literal('approval'),
+    approvals: z.array(z.union([clientToolReturnSchema, approvalDecisionSchema])).min(1).nullish(),
+    approve: z.boolean().nullish(),
+    approval_request_id: z.string().nullish(),
+    reason: z.string().max(10_000).nullish(),
+    otid: z.string().max(200).nullish(),
+    group_id: z.string().nullish(),
+  })
+  .superRefine((body, context) => {
+    if (!body.approvals && typeof body.approve !== 'boolean') {
+      context.addIssue({ code: 'custom', path: ['approvals'], message: 'give approvals (one per pending tool call) or approve' });
+    }
+  });
+export type ApprovalCreate = z.infer<typeof approvalCreateSchema>;
+
+export const clientToolSchema = z.object({
+  name: z.string().min(1).max(64),
+  description: z.string().nullish(),
+  parameters: z.record(z.string(), z.unknown()).nullish(),
+});
 
 export const sendMessagesRequestSchema = z
   .object({
@@ -34,7 +73,7 @@ export const sendMessagesRequestSchema = z
     stream_tokens: z.boolean().optional(),
     include_pings: z.boolean().optional(),
     background: z.boolean().optional(),
-    client_tools: z.array(z.object({ name: z.string() }).loose()).nullish(),
+    client_tools: z.array(clientToolSchema).max(200).nullish(),
   })
   .loose()
   .superRefine((body, context) => {

@@ -115,3 +115,4 @@ export const runToolFromSourceRequestSchema = z.object({
   pip_requirements: z.array(requirementSchema).max(200).nullish(),
   npm_requirements: z.array(requirementSchema).max(200).nullish(),
 });
+export type RunToolFromSourceRequest = z.infer<typeof runToolFromSourceRequestSchema>;

@@ -1,6 +1,7 @@
 import type { Agent, AgentSecret } from '../domain/agent.js';
 import type { AgentStateWire } from '../schemas/agents.js';
 import { toBlockWire } from './block.js';
+import { toLettaMessages } from './letta-message.js';
 import { toIdentityWire } from './identity.js';
 import { toolRulesWithApprovals, toToolWire } from './tool.js';
 
@@ -60,7 +61,7 @@ export function toAgentState(agent: Agent): AgentStateWire {
     hidden: agent.hidden,
     multi_agent_group: null,
     managed_group: null,
-    pending_approval: null,
+    pending_approval: agent.pendingApproval ? (toLettaMessages(agent.pendingApproval).find((message) => message.message_type === 'approval_request_message') ?? null) : null,
     project_id: agent.projectId,
     template_id: agent.templateId,
     base_template_id: agent.baseTemplateId,

@@ -81,6 +81,30 @@ export function toLettaMessages(message: Message, options: LettaMessageOptions =
       if (shown.length) push('tool_call_message', { tool_call: toolCallWire(shown[0]!), tool_calls: shown.map(toolCallWire) });
       break;
     }
+    case 'approval': {
+      if (message.toolCalls?.length) {
+        for (const part of message.content) {
+          if (part.type === 'reasoning') push('reasoning_message', { source: 'reasoner_model', reasoning: part.reasoning, signature: part.signature ?? null });
+          else if (part.type === 'text' && typeof part.text === 'string' && part.text) push('assistant_message', { content: part.text });
+        }
+        const calls = (message.toolCalls as StoredToolCall[]).map(toolCallWire);
+        push('approval_request_message', { tool_call: calls[0], tool_calls: calls });
+        break;
+      }
+      const approvals = (message.approvals ?? []).map((entry) =>
+        entry.type === 'tool'
+          ? { type: 'tool', tool_return: entry.tool_return, status: entry.status, tool_call_id: entry.tool_call_id, stdout: entry.stdout, stderr: entry.stderr }
+          : { type: 'approval', tool_call_id: entry.tool_call_id, approve: entry.approve, reason: entry.reason },
+      );
+      const first = message.approvals?.[0];
+      push('approval_response_message', {
+        approvals,
+        approve: first?.type === 'approval' ? first.approve : null,
+        approval_request_id: message.toolCallId,
+        reason: first?.type === 'approval' ? first.reason : null,
+      });
+      break;
+    }
     case 'tool': {
       const returns = (message.toolReturns ?? []) as StoredToolReturn[];
       // A send_message call is shown as the assistant's message; its bookkeeping return is not.

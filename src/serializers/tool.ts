@@ -1,5 +1,7 @@
 import type { AgentTool, ToolRule } from '../domain/agent.js';
 import type { Tool } from '../domain/tool.js';
+import type { ToolOutcome } from '../engine/agent-loop.js';
+import { newId } from '../ids.js';
 import type { ToolWire } from '../schemas/tools.js';
 
 export function toToolWire(tool: Tool): ToolWire {
@@ -40,4 +42,40 @@ export function toolRulesWithApprovals(rules: ToolRule[], tools: AgentTool[]): T
     .filter((tool) => (tool.requiresApproval ?? tool.defaultRequiresApproval) === true && !present.has(tool.name))
     .map((tool): ToolRule => ({ type: 'requires_approval', tool_name: tool.name, prompt_template: null }));
   return [...kept, ...added];
+}
+
+/** `ToolExecutionResult`, what running one of an agent's tools directly returns. */
+export function toToolExecutionResult(outcome: ToolOutcome) {
+  return {
+    status: outcome.ok ? 'success' : 'error',
+    func_return: outcome.result,
+    agent_state: null,
+    stdout: outcome.stdout ?? null,
+    stderr: outcome.stderr ?? null,
+    sandbox_config_fingerprint: null,
+  };
+}
+
+/** `ToolReturnMessage`, what `POST /v1/tools/run` returns. */
+export function toToolReturnMessage(name: string, outcome: ToolOutcome) {
+  const id = newId('message');
+  const ret = { type: 'tool', tool_return: outcome.result, status: outcome.ok ? 'success' : 'error', tool_call_id: `call-${id.slice(id.indexOf('-') + 1)}`, stdout: outcome.stdout ?? null, stderr: outcome.stderr ?? null };
+  return {
+    id,
+    date: new Date().toISOString().replace(/Z$/, '+00:00'),
+    name,
+    message_type: 'tool_return_message',
+    otid: null,
+    sender_id: null,
+    step_id: null,
+    is_err: null,
+    seq_id: null,
+    run_id: null,
+    tool_return: ret.tool_return,
+    status: ret.status,
+    tool_call_id: ret.tool_call_id,
+    stdout: ret.stdout,
+    stderr: ret.stderr,
+    tool_returns: [ret],
+  };
 }

@@ -9,6 +9,8 @@ import { defaultInitialMessages } from '../memory/initial-messages.js';
 import type { CreateAgentRequest, UpdateAgentRequest } from '../schemas/agents.js';
 import type { CreateBlockRequest } from '../schemas/blocks.js';
 import type { AgentOrderBy, AgentPatch } from '../store/repositories/agents.js';
+import type { Message } from '../domain/message.js';
+import { pendingApprovalIn } from './approvals.js';
 import type { Repositories } from '../store/repositories/index.js';
 import type { Store } from '../store/store.js';
 import { baseToolNamesFor } from '../tools/builtin/catalog.js';
@@ -398,6 +400,7 @@ export class AgentService {
       relationships.has('secrets') ? repos.agents.secretsOf(ids) : undefined,
       repos.agents.inContextMessageIdsOf(ids),
     ]);
+    const pending = relationships.has('pending_approval') ? await this.pendingApprovals(repos, messageIds) : new Map<string, Message>();
     // Records are fresh objects from this query: complete them in place rather than copy 30 fields.
     return records.map((record) =>
       Object.assign<AgentRecord, Partial<Agent>>(record, {
@@ -407,8 +410,21 @@ export class AgentService {
         identities: identities?.get(record.id) ?? [],
         secrets: secrets?.get(record.id) ?? [],
         messageIds: messageIds.get(record.id) ?? [],
+        pendingApproval: pending.get(record.id) ?? null,
       }),
     );
+  }
+
+  /** The approval request each agent waits on, from the tails of their context windows, in one query. */
+  private async pendingApprovals(repos: Repositories, messageIds: Map<string, string[]>): Promise<Map<string, Message>> {
+    const tails = [...messageIds].map(([agentId, ids]) => [agentId, ids.slice(-2)] as const);
+    const byId = new Map((await repos.messages.findMany(tails.flatMap(([, ids]) => ids))).map((message) => [message.id, message]));
+    const pending = new Map<string, Message>();
+    for (const [agentId, ids] of tails) {
+      const found = pendingApprovalIn(ids.map((id) => byId.get(id)).filter((message): message is Message => Boolean(message)));
+      if (found) pending.set(agentId, found.request);
+    }
+    return pending;
   }
 }
 

@@ -1,24 +1,26 @@
-import type { AgentRecord, ToolRule } from '../domain/agent.js';
-import type { ContentPart, Message, NewMessage, StoredToolCall, StoredToolReturn } from '../domain/message.js';
+import type { AgentRecord, AgentTool } from '../domain/agent.js';
+import type { ContentPart, Message, NewMessage } from '../domain/message.js';
 import type { PageRequest } from '../domain/pagination.js';
-import { runAgentLoop, type ExecutedCall, type LoopObserver, type LoopPorts, type LoopResult } from '../engine/agent-loop.js';
-import type { StepRules } from '../engine/step-decision.js';
+import { runAgentLoop, type LoopObserver, type LoopPorts, type LoopResult, type ResumedCall } from '../engine/agent-loop.js';
 import type { AgentLocks } from '../engine/agent-locks.js';
-import { packageToolResult, toChatMessages } from '../engine/context.js';
+import { toChatMessages } from '../engine/context.js';
 import { runStatusFor } from '../engine/stop-reasons.js';
-import { ConflictError, NotImplementedError, ValidationError } from '../errors.js';
+import { ConflictError, PendingApprovalError, ValidationError } from '../errors.js';
 import { newId } from '../ids.js';
 import { compileMemorySections, compileSystemPrompt, promptHasMemory, showsLineNumbers } from '../memory/compile-system-prompt.js';
 import { defaultInitialMessages } from '../memory/initial-messages.js';
-import type { ModelResponse, ModelSettings } from '../providers/model-client.js';
+import type { ModelSettings, ToolDefinition } from '../providers/model-client.js';
 import type { ProviderRegistry } from '../providers/registry.js';
-import type { SendMessagesRequest } from '../schemas/messages.js';
+import type { ApprovalCreate, SendMessagesRequest } from '../schemas/messages.js';
 import type { ModelResolver } from './agents.js';
+import { pendingApprovalIn, resumeCalls, type PendingApproval } from './approvals.js';
 import { INSTANCE_ID } from './run-supervisor.js';
+import { stepMessages } from './step-messages.js';
+import { AgentToolRunner } from './tool-runner.js';
+import { toolRulesWithApprovals } from '../serializers/tool.js';
 import type { Repositories } from '../store/repositories/index.js';
 import type { Store } from '../store/store.js';
-import { executeBuiltinTool, limitToolResult } from '../tools/builtin/executor.js';
-import { DEFAULT_RETURN_CHAR_LIMIT } from '../domain/tool.js';
+import type { ToolSandbox } from '../tools/sandbox/index.js';
 
 
 export interface SendResult {
@@ -35,22 +37,53 @@ function emptyTotals(): LoopResult['usage'] {
   return { inputTokens: 0, outputTokens: 0, cachedInputTokens: 0, cacheWriteTokens: 0, reasoningTokens: 0, stepCount: 0, contextTokens: 0 };
 }
 
-function inputMessages(request: SendMessagesRequest): { role: 'user' | 'system' | 'assistant'; content: ContentPart[]; name?: string | null; otid?: string | null; senderId?: string | null }[] {
+type InputMessage = Pick<NewMessage, 'role' | 'content' | 'name' | 'otid' | 'senderId'>;
+
+/** A request's input: plain messages, and the answer to a pending approval when it opens with one. */
+interface RequestInput {
+  approval: ApprovalCreate | null;
+  messages: InputMessage[];
+}
+
+function requestInput(request: SendMessagesRequest): RequestInput {
   if (request.input) {
     const content = typeof request.input === 'string' ? [{ type: 'text', text: request.input }] : (request.input as ContentPart[]);
-    return [{ role: 'user', content }];
+    return { approval: null, messages: [{ role: 'user', content }] };
   }
-  return (request.messages ?? []).map((message) => {
-    if (message.type === 'approval') throw new NotImplementedError('Tool approvals');
+  let approval: ApprovalCreate | null = null;
+  const messages: InputMessage[] = [];
+  (request.messages ?? []).forEach((message, index) => {
+    if (message.type === 'approval') {
+      if (index > 0) throw ValidationError.field(`body.messages[${index}]`, 'an approval must be the first message of a request');
+      approval = message as ApprovalCreate;
+      return;
+    }
     const create = message as Extract<typeof message, { role: string }>;
-    return {
+    messages.push({
       role: create.role,
       content: typeof create.content === 'string' ? [{ type: 'text', text: create.content }] : (create.content as ContentPart[]),
       name: create.name,
       otid: create.otid,
       senderId: create.sender_id,
-    };
+    });
   });
+  return { approval, messages };
+}
+
+/** What a send does with a pending approval: answer it, or nothing is pending. Anything else is refused. */
+function resumeOf(pending: PendingApproval | null, approval: ApprovalCreate | null): { pending: PendingApproval; calls: ResumedCall[]; answer: Message['approvals'] } | null {
+  if (!approval) {
+    if (pending) throw new PendingApprovalError(pending.request.id);
+    return null;
+  }
+  if (!pending) throw new ConflictError('There is no approval request waiting for an answer: send a plain message instead', 'NO_PENDING_APPROVAL');
+  const { calls, stored } = resumeCalls(pending, approval, 'body.messages[0]');
+  return { pending, calls, answer: stored };
+}
+
+/** Errors that mean a send never started: it leaves no run behind. */
+function refusedBeforeStart(error: unknown): boolean {
+  return error instanceof ConflictError && ['CONVERSATION_BUSY', 'PENDING_APPROVAL', 'NO_PENDING_APPROVAL'].includes(error.code);
 }
 
 function modelSettingsOf(agent: AgentRecord, config: Record<string, unknown>): ModelSettings {
@@ -64,18 +97,6 @@ function modelSettingsOf(agent: AgentRecord, config: Record<string, unknown>): M
 }
 
 const HEARTBEAT_AGENT_TYPES = new Set(['memgpt_agent', 'memgpt_v2_agent', 'split_thread_agent', 'voice_convo_agent']);
-
-function toolNamesOfRule(rules: ToolRule[], type: string): Set<string> {
-  return new Set(rules.filter((rule) => rule.type === type).map((rule) => rule.tool_name));
-}
-
-function stepRulesOf(agent: AgentRecord): StepRules {
-  return {
-    heartbeats: HEARTBEAT_AGENT_TYPES.has(agent.agentType),
-    terminalTools: toolNamesOfRule(agent.toolRules, 'exit_loop'),
-    continueTools: toolNamesOfRule(agent.toolRules, 'continue_loop'),
-  };
-}
 
 /** memgpt-style agents ask for another step through a required `request_heartbeat` argument. */
 function withHeartbeatParameter(parameters: Record<string, unknown>): Record<string, unknown> {
@@ -94,6 +115,7 @@ export class MessageService {
     private readonly providers: ProviderRegistry,
     private readonly models: ModelResolver,
     private readonly locks: AgentLocks,
+    private readonly sandbox: ToolSandbox,
   ) {}
 
   async send(agentId: string, request: SendMessagesRequest): Promise<SendResult> {
@@ -106,13 +128,20 @@ export class MessageService {
    * output; `execute` then waits its turn on the conversation and runs the loop.
    */
   async start(agentId: string, request: SendMessagesRequest): Promise<StartedRun> {
-    const inputs = inputMessages(request);
+    const input = requestInput(request);
     const agent = await this.store.repos.agents.get(agentId);
     const llmConfig = request.override_model ? await this.overrideConfig(request.override_model) : agent.llmConfig;
     const model = this.providers.clientFor(llmConfig);
     const conversationId = await this.store.repos.agents.defaultConversationId(agentId);
     this.locks.assertRoom(conversationId);
+    // Checked now so the caller hears of a refused send at once; checked again in turn, authoritatively.
+    resumeOf(await this.pendingApproval(conversationId), input.approval);
     const run = await this.store.repos.runs.create({ agentId, conversationId, background: Boolean(request.background), requestConfig: { max_steps: request.max_steps }, owner: INSTANCE_ID });
+    const clientTools: ToolDefinition[] = (request.client_tools ?? []).map((tool) => ({
+      name: tool.name,
+      description: tool.description ?? '',
+      parameters: tool.parameters ?? { type: 'object', properties: {} },
+    }));
     const execute = async (observer: LoopObserver = {}): Promise<LoopResult> => {
       const started = process.hrtime.bigint();
       // A cancel, or the caller going away, aborts the model call in flight.
@@ -124,13 +153,21 @@ export class MessageService {
       try {
         result = await this.locks.run(conversationId, run.id, () =>
           this.store.dialect.withCrossProcessLock(this.store.db, `conversation:${conversationId}`, async () => {
-            await this.appendToContext(conversationId, inputs.map((input) => ({ ...input, agentId, conversationId, runId: run.id })));
-            return runAgentLoop(this.portsFor(agentId, conversationId, run.id, model, llmConfig), request.max_steps, observer);
+            const resume = resumeOf(await this.pendingApproval(conversationId), input.approval);
+            const scope = { agentId, conversationId, runId: run.id };
+            const inputs = input.messages.map((message) => ({ ...message, ...scope }));
+            // An approval's answer is stored now; messages sent with it follow the results of the calls.
+            if (resume) {
+              await this.appendToContext(conversationId, [
+                { ...scope, role: 'approval', content: [], approvals: resume.answer, toolCallId: resume.pending.request.id, stepId: resume.pending.request.stepId, otid: input.approval?.otid },
+              ]);
+            } else await this.appendToContext(conversationId, inputs);
+            const ports = this.portsFor(agentId, conversationId, run.id, model, llmConfig, clientTools, resume ? { stepId: resume.pending.request.stepId, followUps: inputs } : undefined);
+            return runAgentLoop(ports, request.max_steps, observer, resume?.calls);
           }),
         );
       } catch (error) {
-        // A send refused a place in the queue never ran: it leaves no run behind.
-        if (error instanceof ConflictError && error.code === 'CONVERSATION_BUSY') await this.store.repos.runs.deleteUnstarted(run.id);
+        if (refusedBeforeStart(error)) await this.store.repos.runs.deleteUnstarted(run.id);
         else await this.finishRun(agentId, run.id, { stopReason: 'error', usage: emptyTotals() }, started);
         throw error;
       } finally {
@@ -140,6 +177,12 @@ export class MessageService {
       return result;
     };
     return { runId: run.id, execute };
+  }
+
+  /** The approval request the agent waits on, if its context ends with one. */
+  async pendingApproval(conversationId: string): Promise<PendingApproval | null> {
+    const ids = await this.store.repos.agents.inContextIdsOfConversation(conversationId);
+    return pendingApprovalIn(await this.store.repos.messages.inOrder(ids.slice(-2)));
   }
 
   private async finishRun(agentId: string, runId: string, result: Pick<LoopResult, 'stopReason' | 'usage'>, started: bigint): Promise<void> {
@@ -200,10 +243,19 @@ export class MessageService {
     }
   }
 
-  private portsFor(agentId: string, conversationId: string, runId: string, model: LoopPorts['model'], llmConfig: Record<string, unknown>): LoopPorts {
+  private portsFor(
+    agentId: string,
+    conversationId: string,
+    runId: string,
+    model: LoopPorts['model'],
+    llmConfig: Record<string, unknown>,
+    clientTools: ToolDefinition[],
+    resume?: { stepId: string | null; followUps: NewMessage[] },
+  ): LoopPorts {
     const repos = this.store.repos;
+    const runner = new AgentToolRunner(repos, this.sandbox, agentId);
     let agent: AgentRecord | undefined;
-    let returnLimits = new Map<string, number>();
+    let toolsByName = new Map<string, AgentTool>();
     // The run holds the conversation's lock, so between its steps the context only grows by what
     // the run itself commits: later steps read just the messages they have not seen.
     let context: Message[] = [];
@@ -249,47 +301,44 @@ export class MessageService {
             await repos.messages.setContent(system.id, system.content);
           }
         }
-        returnLimits = new Map(tools.map((tool) => [tool.name, tool.returnCharLimit]));
-        const rules = stepRulesOf(agent);
-        return {
-          system: systemPrompt,
-          messages: toChatMessages(history),
-          tools: tools.map((tool) => {
+        // A client-side tool stands in for an agent tool of the same name.
+        const clientNames = new Set(clientTools.map((tool) => tool.name));
+        const serverTools = tools.filter((tool) => !clientNames.has(tool.name));
+        toolsByName = new Map(serverTools.map((tool) => [tool.name, tool]));
+        const heartbeats = HEARTBEAT_AGENT_TYPES.has(agent.agentType);
+        const terminal = new Set(agent.toolRules.filter((rule) => rule.type === 'exit_loop').map((rule) => rule.tool_name));
+        const definitions: ToolDefinition[] = [
+          ...serverTools.map((tool) => {
             const parameters = tool.jsonSchema?.parameters ?? { type: 'object', properties: {} };
             return {
               name: tool.name,
               description: tool.jsonSchema?.description ?? tool.description ?? '',
-              parameters: rules.heartbeats && !rules.terminalTools.has(tool.name) ? withHeartbeatParameter(parameters) : parameters,
+              parameters: heartbeats && !terminal.has(tool.name) ? withHeartbeatParameter(parameters) : parameters,
             };
           }),
+          ...clientTools,
+        ];
+        return {
+          system: systemPrompt,
+          messages: toChatMessages(history),
+          tools: definitions,
           settings: modelSettingsOf(agent, llmConfig),
-          rules,
+          toolRules: agent.toolRules,
+          heartbeats,
+          awaitsClient: new Set([...clientNames, ...toolRulesWithApprovals(agent.toolRules, serverTools).filter((rule) => rule.type === 'requires_approval').map((rule) => rule.tool_name)]),
+          parallelSafe: new Set(serverTools.filter((tool) => tool.enableParallelExecution).map((tool) => tool.name)),
         };
       },
-      execute: async (call, args) => {
-        const outcome = await executeBuiltinTool(call.name, args, {
-          blockByLabel: async (label) => {
-            const blockId = await repos.agents.blockIdByLabel(agentId, label);
-            return blockId ? repos.blocks.get(blockId) : undefined;
-          },
-          setBlockValue: async (block, value) => {
-            await repos.blocks.update(block.id, { value });
-          },
-          searchMessages: async (query) =>
-            (await repos.messages.search(agentId, query)).map((message) => ({ role: message.role, text: message.content.map((part) => String(part.text ?? '')).join(''), date: message.createdAt })),
-        });
-        return { ...outcome, result: limitToolResult(outcome.result, returnLimits.get(call.name) ?? DEFAULT_RETURN_CHAR_LIMIT) };
-      },
+      execute: (call, args) => runner.run(toolsByName.get(call.name), call.name, args),
       newMessageId: () => newId('message'),
-      commit: async (response, executed, assistantId, heartbeat) => {
-        const messages = this.stepMessages(agentId, conversationId, runId, response, executed, assistantId, agent?.timezone ?? 'UTC', String(model.modelId));
-        if (heartbeat) {
-          const time = new Date().toISOString();
-          messages.push({ agentId, conversationId, runId, role: 'user', content: [{ type: 'text', text: JSON.stringify({ type: 'heartbeat', reason: heartbeat, time }) }] });
-        }
-        const stepId = messages[0]!.stepId!;
-        return this.appendToContext(conversationId, messages, (repos) =>
-          repos.steps.insert({
+      commit: async (step) => {
+        const stepId = step.response ? newId('step') : (resume?.stepId ?? newId('step'));
+        const messages = stepMessages(step, { agentId, conversationId, runId, stepId, timezone: agent?.timezone ?? 'UTC', modelId: String(model.modelId) });
+        if (!step.response && resume) messages.push(...resume.followUps);
+        const response = step.response;
+        return this.appendToContext(conversationId, messages, async (repos) => {
+          if (!response) return;
+          await repos.steps.insert({
             id: stepId,
             runId,
             agentId,
@@ -302,46 +351,9 @@ export class MessageService {
             completionTokens: response.usage.outputTokens,
             usage: { ...response.usage },
             stopReason: response.finishReason.raw,
-          }),
-        );
+          });
+        });
       },
     };
   }
-
-  private stepMessages(
-    agentId: string,
-    conversationId: string,
-    runId: string,
-    response: ModelResponse,
-    executed: ExecutedCall[],
-    assistantId: string,
-    timezone: string,
-    modelId: string,
-  ): NewMessage[] {
-    const stepId = newId('step');
-    const content: ContentPart[] = [
-      ...response.reasoning.map((reasoning) =>
-        reasoning.redacted ? { type: 'redacted_reasoning', data: reasoning.redacted } : { type: 'reasoning', reasoning: reasoning.text, signature: reasoning.signature ?? null },
-      ),
-      ...(response.text ? [{ type: 'text', text: response.text }] : []),
-    ];
-    const toolCalls: StoredToolCall[] = response.toolCalls.map((call) => ({ id: call.id, type: 'function', function: { name: call.name, arguments: call.arguments } }));
-    const messages: NewMessage[] = [{ id: assistantId, agentId, conversationId, runId, stepId, role: 'assistant', content, toolCalls: toolCalls.length ? toolCalls : null, model: modelId }];
-    if (executed.length) {
-      const returns: StoredToolReturn[] = executed.map(({ call, outcome }) => ({ tool_call_id: call.id, status: outcome.ok ? 'success' : 'error', func_response: outcome.result, stdout: null, stderr: null }));
-      messages.push({
-        agentId,
-        conversationId,
-        runId,
-        stepId,
-        role: 'tool',
-        name: executed.map(({ call }) => call.name).join(','),
-        toolCallId: executed[0]!.call.id,
-        toolReturns: returns,
-        content: executed.map(({ outcome }) => ({ type: 'text', text: packageToolResult(outcome.ok, outcome.result, timezone) })),
-      });
-    }
-    return messages;
-  }
 }
-

@@ -8,14 +8,17 @@ import {
   type ToolPatch,
   type ToolSourceType,
 } from '../domain/tool.js';
-import { ConflictError, MnemoError, NotFoundError, NotImplementedError, ValidationError, type ValidationIssue } from '../errors.js';
-import type { CreateToolRequest, UpdateToolRequest } from '../schemas/tools.js';
+import type { ToolOutcome } from '../engine/agent-loop.js';
+import { ConflictError, MnemoError, NotFoundError, ValidationError, type ValidationIssue } from '../errors.js';
+import type { CreateToolRequest, RunToolFromSourceRequest, UpdateToolRequest } from '../schemas/tools.js';
 import type { Repositories } from '../store/repositories/index.js';
 import type { ToolListFilter } from '../domain/tool.js';
 import type { Store } from '../store/store.js';
 import { BUILTIN_TOOLS, builtinJsonSchema } from '../tools/builtin/catalog.js';
 import { derivePythonToolSchema, PythonSchemaError } from '../tools/python-schema.js';
+import type { ToolSandbox } from '../tools/sandbox/index.js';
 import { pageInMemory } from './blocks.js';
+import { AgentToolRunner, runUserTool } from './tool-runner.js';
 
 /** What a model sees of a tool: its name, description and parameters. */
 interface ToolSignature {
@@ -151,7 +154,10 @@ function listAgents(agentIds: string[]): string {
 
 /** Tools on their own (`/v1/tools`) and as an agent's toolset. */
 export class ToolService {
-  constructor(private readonly store: Store) {}
+  constructor(
+    private readonly store: Store,
+    private readonly sandbox: ToolSandbox,
+  ) {}
 
   /** Makes sure every built-in tool exists with its current schema (run at start-up). */
   async ensureBuiltinTools(): Promise<void> {
@@ -250,9 +256,27 @@ export class ToolService {
     });
   }
 
-  /** `POST /v1/tools/run`: sandboxed execution comes with a later issue. */
-  runFromSource(): Promise<never> {
-    return Promise.reject(new NotImplementedError('Running user tools'));
+  /** `POST /v1/tools/run`: runs tool source in the sandbox with the given arguments and environment. */
+  async runFromSource(request: RunToolFromSourceRequest): Promise<{ name: string; outcome: ToolOutcome }> {
+    const sourceType = request.source_type ?? 'python';
+    const jsonSchema = request.json_schema ?? (sourceType === 'typescript' && request.name ? { name: request.name, parameters: { type: 'object', properties: {} } } : null);
+    const signature = await signatureOf({ sourceCode: request.source_code, sourceType, jsonSchema, argsJsonSchema: request.args_json_schema });
+    const name = request.name ?? signature.name;
+    const outcome = await runUserTool(
+      this.sandbox,
+      {
+        name,
+        sourceType,
+        sourceCode: request.source_code,
+        jsonSchema: signature.jsonSchema,
+        pipRequirements: request.pip_requirements ?? null,
+        npmRequirements: request.npm_requirements ?? null,
+        returnCharLimit: DEFAULT_RETURN_CHAR_LIMIT,
+      },
+      request.args,
+      { env: request.env_vars ?? {}, agentState: null },
+    );
+    return { name, outcome };
   }
 
   // An agent's tools.
@@ -297,11 +321,11 @@ export class ToolService {
     });
   }
 
-  /** `POST /v1/agents/{id}/tools/{name}/run`: sandboxed execution comes with a later issue. */
-  async runForAgent(agentId: string, toolName: string): Promise<never> {
+  /** `POST /v1/agents/{id}/tools/{name}/run`: runs one of the agent's tools as the agent would. */
+  async runForAgent(agentId: string, toolName: string, args: Record<string, unknown>): Promise<ToolOutcome> {
     await this.store.repos.agents.assertExists(agentId);
-    await this.attachedTool(this.store.repos, agentId, toolName);
-    throw new NotImplementedError('Running user tools');
+    const tool = await this.attachedTool(this.store.repos, agentId, toolName);
+    return new AgentToolRunner(this.store.repos, this.sandbox, agentId).run(tool, toolName, args);
   }
 
   private async attachedTool(repos: Repositories, agentId: string, toolName: string): Promise<Tool> {

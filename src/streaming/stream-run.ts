@@ -52,16 +52,16 @@ export async function produceRunEvents(run: StartedRun, options: StreamOptions, 
     ...(sink.signal ? { signal: sink.signal } : {}),
     ...(options.streamTokens
       ? {
-          onModelPart: (part, messageId) => {
-            const chunk = chunker.chunk(part, messageId);
+          onModelPart: (part, messageId, awaitsClient) => {
+            const chunk = chunker.chunk(part, messageId, awaitsClient);
             if (chunk) emit(chunk);
           },
         }
       : {}),
     onStepCommitted: (messages) => {
       for (const message of messages) {
-        // With token streaming the model's own output went out as deltas; tool results go whole.
-        if (options.streamTokens && message.role === 'assistant') continue;
+        // With token streaming the model's own output (approval requests too) went out as deltas; tool results go whole.
+        if (options.streamTokens && (message.role === 'assistant' || (message.role === 'approval' && message.toolCalls?.length))) continue;
         for (const wire of toLettaMessages(message, options)) emit(wire);
       }
     },

@@ -8,10 +8,12 @@ import { otidOf, type LettaMessageType, type LettaMessageWire } from '../seriali
 export class TokenChunker {
   private readonly partIndex = new Map<string, number>();
   private readonly toolCallIds = new Map<number, string>();
+  private readonly awaiting = new Set<number>();
 
   constructor(private readonly runId: string) {}
 
-  chunk(part: ModelStreamPart, messageId: string): LettaMessageWire | undefined {
+  /** `awaitsClient`: tools whose calls wait for the client, streamed as approval requests. */
+  chunk(part: ModelStreamPart, messageId: string, awaitsClient: ReadonlySet<string> = new Set()): LettaMessageWire | undefined {
     switch (part.type) {
       case 'reasoning-delta':
         return this.base(messageId, 'reasoning_message', 'reasoning', { source: 'reasoner_model', reasoning: part.delta, signature: null });
@@ -21,16 +23,22 @@ export class TokenChunker {
         return this.base(messageId, 'assistant_message', 'text', { content: part.delta });
       case 'tool-call-start': {
         this.toolCallIds.set(part.index, part.id);
+        if (awaitsClient.has(part.name)) this.awaiting.add(part.index);
         const call = { name: part.name, arguments: '', tool_call_id: part.id };
-        return this.base(messageId, 'tool_call_message', 'tools', { tool_call: call, tool_calls: call });
+        return this.callChunk(messageId, part.index, call);
       }
       case 'tool-call-delta': {
         const call = { name: null, arguments: part.argumentsDelta, tool_call_id: this.toolCallIds.get(part.index) ?? part.id };
-        return this.base(messageId, 'tool_call_message', 'tools', { tool_call: call, tool_calls: call });
+        return this.callChunk(messageId, part.index, call);
       }
       default:
         return undefined;
     }
+  }
+
+  private callChunk(messageId: string, index: number, call: Record<string, unknown>): LettaMessageWire {
+    const fields = { tool_call: call, tool_calls: call };
+    return this.awaiting.has(index) ? this.base(messageId, 'approval_request_message', 'approval', fields) : this.base(messageId, 'tool_call_message', 'tools', fields);
   }
 
   private base(messageId: string, messageType: LettaMessageType, kind: string, fields: Record<string, unknown>): LettaMessageWire {

@@ -1,3 +1,5 @@
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import Letta from '@letta-ai/letta-client';
 import type { FastifyInstance } from 'fastify';
 import { createAppContext, type AppContext } from '../../src/app-context.js';
@@ -17,6 +19,7 @@ export interface TestServer {
 
 export interface TestServerOptions {
   password?: string;
+  toolTimeoutMs?: number;
   providers?: ProviderSettings;
 }
 
@@ -29,6 +32,8 @@ export async function startTestServer(dialect: DialectName, options: TestServerO
     password: options.password,
     store: store.config,
     providers: options.providers ?? { openai: { apiKey: 'test-key', baseURL: 'http://127.0.0.1:9/v1' } },
+    // Installed tool requirements are shared by every test server, so each set installs once.
+    sandbox: { cacheDir: join(tmpdir(), 'mnemo-test-tool-cache'), timeoutMs: options.toolTimeoutMs ?? 10_000, memoryMb: 256 },
     logLevel: 'silent',
   };
   const context = await createAppContext(config);
@@ -59,9 +64,13 @@ export async function startTestServer(dialect: DialectName, options: TestServerO
 }
 
 /** The server with its OpenAI and Anthropic providers pointed at a fresh scripted fake model. */
-export async function startTestServerWithFakeModel(dialect: DialectName): Promise<{ server: TestServer; fake: FakeModelServer; close(): Promise<void> }> {
+export async function startTestServerWithFakeModel(
+  dialect: DialectName,
+  options: Omit<TestServerOptions, 'providers'> = {},
+): Promise<{ server: TestServer; fake: FakeModelServer; close(): Promise<void> }> {
   const fake = await startFakeModelServer();
   const server = await startTestServer(dialect, {
+    ...options,
     providers: { openai: { apiKey: 'test', baseURL: fake.baseURL }, anthropic: { apiKey: 'test', baseURL: fake.baseURL }, google: { apiKey: 'test', baseURL: fake.baseURL } },
   });
   return {

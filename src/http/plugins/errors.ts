@@ -1,6 +1,6 @@
 import type { FastifyError, FastifyInstance } from 'fastify';
 import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
-import { MnemoError, StoreUnavailableError } from '../../errors.js';
+import { MnemoError, PendingApprovalError, StoreUnavailableError } from '../../errors.js';
 import { ProviderError } from '../../providers/errors.js';
 
 interface WireIssue {
@@ -51,6 +51,9 @@ export function registerErrorHandler(app: FastifyInstance, store: StoreErrorClas
     // Model failures on non-streaming routes: Letta's `{error: {type, message, detail}}`, plus `detail`.
     if (error instanceof ProviderError) {
       return reply.status(error.status).send({ detail: error.message, error: { type: error.type, message: error.message, detail: error.message } });
+    }
+    if (error instanceof PendingApprovalError) {
+      return reply.status(409).send({ detail: { code: error.code, message: error.message, pending_request_id: error.pendingRequestId } });
     }
     if (error instanceof MnemoError) {
       if (error.status >= 500 && error.status !== 501) request.log.error({ err: error }, error.message);

@@ -19,7 +19,7 @@ import {
   type CountToolsQuery,
 } from '../../schemas/tools.js';
 import { toAgentState } from '../../serializers/agent-state.js';
-import { toToolWire } from '../../serializers/tool.js';
+import { toToolExecutionResult, toToolReturnMessage, toToolWire } from '../../serializers/tool.js';
 import type { ToolListFilter } from '../../domain/tool.js';
 
 const agentToolIdParams = z.object({ agent_id: idSchema('agent'), tool_id: idSchema('tool') });
@@ -61,7 +61,10 @@ export function toolRoutes({ tools, agents }: AppContext): FastifyPluginAsync {
 
     app.post('/tools/add-base-tools', { schema: { response: { 200: z.array(toolSchema) } } }, async () => (await tools.addBaseTools()).map(toToolWire));
 
-    app.post('/tools/run', { schema: { body: runToolFromSourceRequestSchema } }, async () => tools.runFromSource());
+    app.post('/tools/run', { schema: { body: runToolFromSourceRequestSchema } }, async (request) => {
+      const { name, outcome } = await tools.runFromSource(request.body);
+      return toToolReturnMessage(name, outcome);
+    });
 
     app.get('/tools/:tool_id', { schema: { params: toolIdParams, response: { 200: toolSchema } } }, async (request) =>
       toToolWire(await tools.get(request.params.tool_id)),
@@ -116,7 +119,7 @@ export function toolRoutes({ tools, agents }: AppContext): FastifyPluginAsync {
     );
 
     app.post('/agents/:agent_id/tools/:tool_name/run', { schema: { params: agentToolNameParams, body: runToolRequestSchema } }, async (request) =>
-      tools.runForAgent(request.params.agent_id, request.params.tool_name),
+      toToolExecutionResult(await tools.runForAgent(request.params.agent_id, request.params.tool_name, request.body?.args ?? {})),
     );
   };
 }

@@ -1,0 +1,96 @@
+import type { AgentRecord } from '../domain/agent.js';
+import type { Block } from '../domain/block.js';
+import { DEFAULT_RETURN_CHAR_LIMIT, isBuiltinTool, type Tool } from '../domain/tool.js';
+import type { ToolOutcome } from '../engine/agent-loop.js';
+import type { Repositories } from '../store/repositories/index.js';
+import { executeBuiltinTool, limitToolResult } from '../tools/builtin/executor.js';
+import { typescriptParameterOrder, type SandboxJob, type ToolSandbox } from '../tools/sandbox/index.js';
+
+/** What a user tool runs with besides its arguments. */
+export interface UserToolContext {
+  /** The agent's tool environment variables (its secrets). */
+  env: Record<string, string>;
+  /** Handed to tools that take an `agent_state` parameter. */
+  agentState: Record<string, unknown> | null;
+}
+
+/** The `agent_state` a sandboxed tool receives: the agent's identity and its memory, read-only. */
+export function agentStateForTool(agent: AgentRecord, blocks: Block[], tools: Tool[]): Record<string, unknown> {
+  return {
+    id: agent.id,
+    name: agent.name,
+    agent_type: agent.agentType,
+    description: agent.description,
+    system: agent.system,
+    metadata: agent.metadata,
+    timezone: agent.timezone,
+    tags: [],
+    tools: tools.map((tool) => ({ id: tool.id, name: tool.name })),
+    memory: { blocks: blocks.map((block) => ({ id: block.id, label: block.label, value: block.value, limit: block.limit, description: block.description, read_only: block.readOnly })) },
+  };
+}
+
+/** Runs a user tool's source in the sandbox; its result is cut to the tool's return_char_limit. */
+export async function runUserTool(sandbox: ToolSandbox, tool: Pick<Tool, 'name' | 'sourceType' | 'sourceCode' | 'jsonSchema' | 'pipRequirements' | 'npmRequirements' | 'returnCharLimit'>, args: Record<string, unknown>, context: UserToolContext): Promise<ToolOutcome> {
+  if (!tool.sourceCode) return { ok: false, result: `The tool ${tool.name} has no source code to run` };
+  const job: SandboxJob = {
+    sourceType: tool.sourceType === 'typescript' ? 'typescript' : 'python',
+    sourceCode: tool.sourceCode,
+    functionName: tool.name,
+    args,
+    env: context.env,
+    agentState: context.agentState,
+    parameterOrder: typescriptParameterOrder(tool.jsonSchema?.parameters ?? {}),
+    pipRequirements: tool.pipRequirements,
+    npmRequirements: tool.npmRequirements,
+  };
+  const result = await sandbox.run(job);
+  return { ok: result.ok, result: limitToolResult(result.result, tool.returnCharLimit ?? DEFAULT_RETURN_CHAR_LIMIT), stdout: result.stdout, stderr: result.stderr };
+}
+
+/** Runs one of an agent's tools by name: built-in tools in process, user tools in the sandbox. */
+export class AgentToolRunner {
+  constructor(
+    private readonly repos: Repositories,
+    private readonly sandbox: ToolSandbox,
+    private readonly agentId: string,
+  ) {}
+
+  async run(tool: Tool | undefined, name: string, args: Record<string, unknown>): Promise<ToolOutcome> {
+    if (tool && !isBuiltinTool(tool)) {
+      if (tool.sourceType !== 'python' && tool.sourceType !== 'typescript') {
+        return { ok: false, result: `The tool ${name} is a ${tool.toolType} tool (source type ${tool.sourceType ?? 'none'}); this server runs only Python and TypeScript tools` };
+      }
+      const context = await this.userContext();
+      // As Letta does, tools also learn which agent and tool they run as.
+      return runUserTool(this.sandbox, tool, args, { ...context, env: { ...context.env, LETTA_AGENT_ID: this.agentId, LETTA_TOOL_ID: tool.id } });
+    }
+    const outcome = await executeBuiltinTool(name, args, {
+      blockByLabel: async (label) => {
+        const blockId = await this.repos.agents.blockIdByLabel(this.agentId, label);
+        return blockId ? this.repos.blocks.get(blockId) : undefined;
+      },
+      setBlockValue: async (block, value) => {
+        await this.repos.blocks.update(block.id, { value });
+      },
+      searchMessages: async (query) =>
+        (await this.repos.messages.search(this.agentId, query)).map((message) => ({
+          role: message.role,
+          text: message.content.map((part) => String(part.text ?? '')).join(''),
+          date: message.createdAt,
+        })),
+    });
+    return { ...outcome, result: limitToolResult(outcome.result, tool?.returnCharLimit ?? DEFAULT_RETURN_CHAR_LIMIT) };
+  }
+
+  /** Read per call, so a tool sees memory edited earlier in the same run. */
+  private async userContext(): Promise<UserToolContext> {
+    const [agent, blocks, tools, secrets] = await Promise.all([
+      this.repos.agents.get(this.agentId),
+      this.repos.agents.blocksOf([this.agentId]).then((map) => map.get(this.agentId) ?? []),
+      this.repos.agents.toolsOf([this.agentId]).then((map) => map.get(this.agentId) ?? []),
+      this.repos.agents.secretsOf([this.agentId]).then((map) => map.get(this.agentId) ?? []),
+    ]);
+    return { env: Object.fromEntries(secrets.map((secret) => [secret.key, secret.value])), agentState: agentStateForTool(agent, blocks, tools) };
+  }
+}
