@@ -35,7 +35,8 @@ async function serve(env: Record<string, string>): Promise<Running> {
   child.stdout!.on('data', (chunk) => (output += chunk));
   child.stderr!.on('data', (chunk) => (output += chunk));
   const exited = new Promise<number | null>((resolve) => child.on('exit', resolve));
-  const deadline = Date.now() + 20_000;
+  // Generous: under tsx on a busy 2-core machine two servers compiling at once take a while.
+  const deadline = Date.now() + 45_000;
   while (!output.includes('Server listening')) {
     if (child.exitCode !== null) throw new Error(`mnemo exited early:\n${output}`);
     if (Date.now() > deadline) throw new Error(`mnemo did not start:\n${output}`);
@@ -44,7 +45,7 @@ async function serve(env: Record<string, string>): Promise<Running> {
   return { child, output: () => output, exited };
 }
 
-describe('mnemo serve', () => {
+describe('mnemo serve', { timeout: 120_000 }, () => {
   it('serves the embedded store, warns on a non-loopback address without a password, and stops cleanly on SIGTERM', async () => {
     const dataDir = mkdtempSync(join(tmpdir(), 'mnemo-cli-'));
     const port = await freePort();
