@@ -39,7 +39,10 @@ async function serve(env: Record<string, string>): Promise<Running> {
   const deadline = Date.now() + 45_000;
   while (!output.includes('Server listening')) {
     if (child.exitCode !== null) throw new Error(`mnemo exited early:\n${output}`);
-    if (Date.now() > deadline) throw new Error(`mnemo did not start:\n${output}`);
+    if (Date.now() > deadline) {
+      child.kill('SIGKILL');
+      throw new Error(`mnemo did not start:\n${output}`);
+    }
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
   return { child, output: () => output, exited };
