@@ -10,6 +10,9 @@ import { AgentLocks } from './engine/agent-locks.js';
 import { ProviderRegistry } from './providers/registry.js';
 import { RunStreams } from './streaming/background-runs.js';
 import { ToolService } from './services/tools.js';
+import { ArchiveService } from './services/archives.js';
+import { EmbeddingRegistry } from './embeddings/index.js';
+import { passageVectorsFor } from './store/vector/index.js';
 import { ToolSandbox } from './tools/sandbox/index.js';
 import { openStore, type Store } from './store/store.js';
 
@@ -25,6 +28,7 @@ export interface AppContext {
   runStreams: RunStreams;
   runs: RunService;
   tools: ToolService;
+  archives: ArchiveService;
   /** Stops background work and closes the store. */
   close(): Promise<void>;
 }
@@ -36,18 +40,24 @@ export async function createAppContext(config: Config): Promise<AppContext> {
     await store.migrate();
     const models = new ModelCatalog(config.providers);
     const sandbox = new ToolSandbox({ cacheDir: config.sandbox.cacheDir, defaultTimeoutMs: config.sandbox.timeoutMs, defaultMemoryMb: config.sandbox.memoryMb });
-    const tools = new ToolService(store, sandbox);
+    const embeddings = new EmbeddingRegistry(config.providers);
+    const vectors = passageVectorsFor(store);
+    const archives = new ArchiveService(store, embeddings, vectors, models);
+    const tools = new ToolService(store, sandbox, archives);
     await tools.ensureBuiltinTools();
     const supervisor = new RunSupervisor(store);
     await supervisor.start();
     const agents = new AgentService(store, models);
-    const messages = new MessageService(store, new ProviderRegistry(config.providers), models, new AgentLocks(), sandbox);
+    const messages = new MessageService(store, new ProviderRegistry(config.providers), models, new AgentLocks(), sandbox, archives);
     return { config, store, models, agents, blocks: new BlockService(store), identities: new IdentityService(store, agents), messages, runStreams: new RunStreams(store),
       runs: new RunService(store),
       tools,
+      archives,
       close: async () => {
         supervisor.stop();
         await sandbox.close();
+        vectors.close();
+        await embeddings.close();
         await store.close();
       },
     };

@@ -26,6 +26,8 @@ const KIND_NAMES: Record<string, string> = {
   conversation: 'Conversation',
   source: 'Folder',
   'agent-env': 'Agent environment variable',
+  archive: 'Archive',
+  passage: 'Passage',
 };
 
 export class NotFoundError extends MnemoError {

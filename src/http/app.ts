@@ -6,6 +6,7 @@ import { registerAuth } from './plugins/auth.js';
 import { registerErrorHandler } from './plugins/errors.js';
 import { agentMessageRoutes } from './routes/agent-messages.js';
 import { agentRoutes } from './routes/agents.js';
+import { archiveRoutes } from './routes/archives.js';
 import { blockRoutes } from './routes/blocks.js';
 import { healthRoutes } from './routes/health.js';
 import { runStreamRoutes } from './routes/run-streams.js';
@@ -61,5 +62,6 @@ export async function buildApp(context: AppContext, options: BuildAppOptions = {
   await app.register(modelRoutes(context), { prefix: '/v1' });
   await app.register(identityRoutes(context), { prefix: '/v1' });
   await app.register(tagRoutes(context), { prefix: '/v1' });
+  await app.register(archiveRoutes(context), { prefix: '/v1' });
   return app;
 }

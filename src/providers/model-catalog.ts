@@ -1,3 +1,4 @@
+import { OFFLINE_EMBEDDING_HANDLE, offlineEmbeddingConfig } from '../embeddings/index.js';
 import type { ProviderSettings } from '../config.js';
 import { ValidationError } from '../errors.js';
 import { googleApiRoot } from './google/generate-content.js';
@@ -22,6 +23,26 @@ export interface LlmModel {
   enable_reasoner: boolean;
   reasoning_effort: string | null;
   put_inner_thoughts_in_kwargs: boolean;
+}
+
+/** The offline model (no provider, no network) as the embedding model list shows it. */
+function offlineEmbeddingModel(): EmbeddingModel {
+  const config = offlineEmbeddingConfig();
+  return {
+    handle: OFFLINE_EMBEDDING_HANDLE,
+    name: config.embedding_model,
+    display_name: 'Universal Sentence Encoder Lite (offline)',
+    model_type: 'embedding',
+    embedding_model: config.embedding_model,
+    embedding_endpoint_type: config.embedding_endpoint_type,
+    embedding_endpoint: null,
+    embedding_dim: config.embedding_dim,
+    embedding_chunk_size: config.embedding_chunk_size ?? 300,
+    batch_size: config.batch_size ?? 32,
+    provider_type: 'mnemo',
+    provider_name: 'mnemo',
+    provider_category: 'base',
+  };
 }
 
 /** Letta's `EmbeddingConfig` / `EmbeddingModel` wire shape. */
@@ -153,10 +174,12 @@ export class ModelCatalog {
     return lists.flatMap(({ provider, ids }) => ids.filter((id) => !NOT_CHAT.test(id)).map((id) => this.llmModel(provider, id)));
   }
 
+  /** The configured providers' embedding models, and the offline one that needs no provider. */
   async listEmbeddings(): Promise<EmbeddingModel[]> {
     const providers = this.configuredProviders().filter((provider) => provider !== 'anthropic');
     const lists = await Promise.all(providers.map(async (provider) => ({ provider, ids: await this.modelIds(provider) })));
-    return lists.flatMap(({ provider, ids }) => ids.filter((id) => /embed/i.test(id)).map((id) => this.embeddingModel(provider, id)));
+    const remote = lists.flatMap(({ provider, ids }) => ids.filter((id) => /embed/i.test(id)).map((id) => this.embeddingModel(provider, id)));
+    return [...remote, offlineEmbeddingModel()];
   }
 
   /** The stored llm_config for a handle; a handle the provider does not list is still accepted. */
@@ -170,6 +193,7 @@ export class ModelCatalog {
   }
 
   async embeddingConfigFor(handle: string): Promise<Record<string, unknown>> {
+    if (handle === OFFLINE_EMBEDDING_HANDLE) return { ...offlineEmbeddingConfig() };
     const { provider, modelId } = parseHandle(handle, 'embedding');
     if (provider === 'anthropic') throw ValidationError.field('embedding', 'Anthropic has no embedding models');
     const model = this.embeddingModel(provider === 'letta' ? 'openai' : provider, modelId);

@@ -11,6 +11,7 @@ import type { CreateBlockRequest } from '../schemas/blocks.js';
 import type { AgentOrderBy, AgentPatch } from '../store/repositories/agents.js';
 import type { Message } from '../domain/message.js';
 import { pendingApprovalIn } from './approvals.js';
+import { archivalStats } from './archives.js';
 import type { Repositories } from '../store/repositories/index.js';
 import type { Store } from '../store/store.js';
 import { baseToolNamesFor } from '../tools/builtin/catalog.js';
@@ -283,8 +284,7 @@ export class AgentService {
         compiledAt: new Date(),
         timezone: agent.timezone,
         recallMessageCount: Math.max(0, messageCount - 1),
-        archivalPassageCount: 0,
-        archivalTags: [],
+        ...(await archivalStats(repos, agent.id)),
       },
     });
   }

@@ -14,6 +14,7 @@ import type { ProviderRegistry } from '../providers/registry.js';
 import type { ApprovalCreate, SendMessagesRequest } from '../schemas/messages.js';
 import type { ModelResolver } from './agents.js';
 import { pendingApprovalIn, resumeCalls, type PendingApproval } from './approvals.js';
+import { archivalStats, type ArchiveService } from './archives.js';
 import { INSTANCE_ID } from './run-supervisor.js';
 import { stepMessages } from './step-messages.js';
 import { AgentToolRunner } from './tool-runner.js';
@@ -116,6 +117,7 @@ export class MessageService {
     private readonly models: ModelResolver,
     private readonly locks: AgentLocks,
     private readonly sandbox: ToolSandbox,
+    private readonly archives: ArchiveService,
   ) {}
 
   async send(agentId: string, request: SendMessagesRequest): Promise<SendResult> {
@@ -253,7 +255,7 @@ export class MessageService {
     resume?: { stepId: string | null; followUps: NewMessage[] },
   ): LoopPorts {
     const repos = this.store.repos;
-    const runner = new AgentToolRunner(repos, this.sandbox, agentId);
+    const runner = new AgentToolRunner(repos, this.sandbox, this.archives, agentId);
     let agent: AgentRecord | undefined;
     let toolsByName = new Map<string, AgentTool>();
     // The run holds the conversation's lock, so between its steps the context only grows by what
@@ -292,8 +294,7 @@ export class MessageService {
               compiledAt: new Date(),
               timezone: agent.timezone,
               recallMessageCount: await repos.messages.countForAgent(agentId),
-              archivalPassageCount: 0,
-              archivalTags: [],
+              ...(await archivalStats(repos, agentId)),
             },
           });
           if (system) {

@@ -2,7 +2,9 @@ import type { AgentRecord } from '../domain/agent.js';
 import type { Block } from '../domain/block.js';
 import { DEFAULT_RETURN_CHAR_LIMIT, isBuiltinTool, type Tool } from '../domain/tool.js';
 import type { ToolOutcome } from '../engine/agent-loop.js';
+import { toArchivalSearchResult } from '../serializers/archive.js';
 import type { Repositories } from '../store/repositories/index.js';
+import type { ArchiveService } from './archives.js';
 import { executeBuiltinTool, limitToolResult } from '../tools/builtin/executor.js';
 import { typescriptParameterOrder, type SandboxJob, type ToolSandbox } from '../tools/sandbox/index.js';
 
@@ -53,6 +55,7 @@ export class AgentToolRunner {
   constructor(
     private readonly repos: Repositories,
     private readonly sandbox: ToolSandbox,
+    private readonly archives: ArchiveService,
     private readonly agentId: string,
   ) {}
 
@@ -72,6 +75,14 @@ export class AgentToolRunner {
       },
       setBlockValue: async (block, value) => {
         await this.repos.blocks.update(block.id, { value });
+      },
+      insertPassage: async (text, tags) => {
+        await this.archives.insertForAgent(this.agentId, { text, tags });
+      },
+      searchPassages: async (query) => {
+        const agent = await this.repos.agents.get(this.agentId);
+        const hits = await this.archives.searchForAgent(this.agentId, { ...query, fields: { start: 'start_datetime', end: 'end_datetime' } });
+        return hits.map((hit) => toArchivalSearchResult(hit.passage, agent.timezone));
       },
       searchMessages: async (query) =>
         (await this.repos.messages.search(this.agentId, query)).map((message) => ({

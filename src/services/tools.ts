@@ -18,6 +18,7 @@ import { BUILTIN_TOOLS, builtinJsonSchema } from '../tools/builtin/catalog.js';
 import { derivePythonToolSchema, PythonSchemaError } from '../tools/python-schema.js';
 import type { ToolSandbox } from '../tools/sandbox/index.js';
 import { pageInMemory } from './blocks.js';
+import type { ArchiveService } from './archives.js';
 import { AgentToolRunner, runUserTool } from './tool-runner.js';
 
 /** What a model sees of a tool: its name, description and parameters. */
@@ -157,6 +158,7 @@ export class ToolService {
   constructor(
     private readonly store: Store,
     private readonly sandbox: ToolSandbox,
+    private readonly archives: ArchiveService,
   ) {}
 
   /** Makes sure every built-in tool exists with its current schema (run at start-up). */
@@ -325,7 +327,7 @@ export class ToolService {
   async runForAgent(agentId: string, toolName: string, args: Record<string, unknown>): Promise<ToolOutcome> {
     await this.store.repos.agents.assertExists(agentId);
     const tool = await this.attachedTool(this.store.repos, agentId, toolName);
-    return new AgentToolRunner(this.store.repos, this.sandbox, agentId).run(tool, toolName, args);
+    return new AgentToolRunner(this.store.repos, this.sandbox, this.archives, agentId).run(tool, toolName, args);
   }
 
   private async attachedTool(repos: Repositories, agentId: string, toolName: string): Promise<Tool> {

@@ -256,6 +256,51 @@ export interface StepsTable {
   completed_at: Timestamp | null;
 }
 
+export interface ArchivesTable {
+  id: string;
+  name: string;
+  description: string | null;
+  /** Letta's EmbeddingConfig of the archive's passages; null until the first passage decides it. */
+  embedding_config: JsonText | null;
+  vector_db_provider: string;
+  metadata: JsonText | null;
+  created_by_id: string | null;
+  last_updated_by_id: string | null;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+}
+
+export interface AgentArchivesTable {
+  agent_id: string;
+  archive_id: string;
+  created_at: Timestamp;
+}
+
+/** The stored vector: float32 little-endian bytes in SQLite, pgvector text (`[1,2,3]`) in Postgres. */
+export type VectorValue = Uint8Array | string;
+
+export interface PassagesTable {
+  seq: Generated<number>;
+  id: string;
+  archive_id: string;
+  text: string;
+  /** JSON list of tags; `passage_tags` indexes them. */
+  tags: JsonText;
+  metadata: JsonText | null;
+  embedding_handle: string;
+  embedding_dim: number;
+  embedding: VectorValue;
+  created_by_id: string | null;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+}
+
+export interface PassageTagsTable {
+  passage_id: string;
+  archive_id: string;
+  tag: string;
+}
+
 export interface Database {
   agents: AgentsTable;
   blocks: BlocksTable;
@@ -273,6 +318,10 @@ export interface Database {
   runs: RunsTable;
   run_events: RunEventsTable;
   steps: StepsTable;
+  archives: ArchivesTable;
+  agent_archives: AgentArchivesTable;
+  passages: PassagesTable;
+  passage_tags: PassageTagsTable;
 }
 
 export type AgentRow = Selectable<AgentsTable>;
@@ -288,3 +337,5 @@ export type AgentSecretRow = Selectable<AgentSecretsTable>;
 export type MessageRow = Selectable<MessagesTable>;
 export type RunRow = Selectable<RunsTable>;
 export type StepRow = Selectable<StepsTable>;
+export type ArchiveRow = Selectable<ArchivesTable>;
+export type PassageRow = Selectable<PassagesTable>;

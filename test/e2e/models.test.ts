@@ -56,7 +56,11 @@ describe.each(DIALECTS)('models on %s', (dialect) => {
   describe('GET /v1/models/embedding', () => {
     it('lists the embedding models with their dimensions', async () => {
       const models = await server.client.models.embeddings.list();
-      expect(models).toEqual([expect.objectContaining({ handle: 'openai/text-embedding-3-small', embedding_dim: 1536, embedding_endpoint_type: 'openai' })]);
+      expect(models).toEqual([
+        expect.objectContaining({ handle: 'openai/text-embedding-3-small', embedding_dim: 1536, embedding_endpoint_type: 'openai' }),
+        // The offline model needs no provider and is always there.
+        expect.objectContaining({ handle: 'mnemo/use-lite-512', embedding_dim: 512, embedding_endpoint_type: 'mnemo' }),
+      ]);
     });
   });
 

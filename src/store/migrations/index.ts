@@ -1,6 +1,7 @@
 import type { Kysely, Migration, MigrationProvider } from 'kysely';
 import type { StoreDialect } from '../dialects/dialect.js';
 import * as initial from './0001_initial.js';
+import * as archival from './0002_archival.js';
 
 interface DialectMigration {
   up(db: Kysely<any>, dialect: StoreDialect): Promise<void>;
@@ -9,6 +10,7 @@ interface DialectMigration {
 /** Append-only, in order. The key is the migration's recorded name. */
 const MIGRATIONS: Record<string, DialectMigration> = {
   '0001_initial': initial,
+  '0002_archival': archival,
 };
 
 export class MnemoMigrationProvider implements MigrationProvider {

@@ -1,9 +1,11 @@
 import type { StoreDialect } from '../dialects/dialect.js';
 import type { Executor } from '../store.js';
 import { AgentRepository } from './agents.js';
+import { ArchiveRepository } from './archives.js';
 import { BlockRepository } from './blocks.js';
 import { IdentityRepository } from './identities.js';
 import { MessageRepository } from './messages.js';
+import { PassageRepository } from './passages.js';
 import { RunEventRepository } from './run-events.js';
 import { RunRepository } from './runs.js';
 import { StepRepository } from './steps.js';
@@ -19,6 +21,8 @@ export interface Repositories {
   runs: RunRepository;
   runEvents: RunEventRepository;
   steps: StepRepository;
+  archives: ArchiveRepository;
+  passages: PassageRepository;
 }
 
 export function createRepositories(db: Executor, dialect: StoreDialect): Repositories {
@@ -31,5 +35,7 @@ export function createRepositories(db: Executor, dialect: StoreDialect): Reposit
     runs: new RunRepository(db, dialect),
     runEvents: new RunEventRepository(db, dialect),
     steps: new StepRepository(db, dialect),
+    archives: new ArchiveRepository(db, dialect),
+    passages: new PassageRepository(db, dialect),
   };
 }

@@ -1,5 +1,6 @@
 import type { Block } from '../../domain/block.js';
 import type { ToolOutcome } from '../../engine/agent-loop.js';
+import { MnemoError } from '../../errors.js';
 import { applyMemoryEdit, labelOf, MEMORY_EDIT_TOOLS, ToolFailure } from './memory.js';
 
 /** What built-in tools may touch: the agent's memory and its message history. */
@@ -7,6 +8,8 @@ export interface BuiltinToolPorts {
   blockByLabel(label: string): Promise<Block | undefined>;
   setBlockValue(block: Block, value: string): Promise<void>;
   searchMessages(query: { text?: string; roles?: string[]; limit: number; startDate?: string; endDate?: string }): Promise<{ role: string; text: string; date: string }[]>;
+  insertPassage(text: string, tags: string[]): Promise<void>;
+  searchPassages(query: { query: string; topK: number; tags?: string[]; tagMatchMode?: 'any' | 'all'; start?: string; end?: string }): Promise<{ id: string; timestamp: string; content: string; tags: string[] }[]>;
 }
 
 export const SEND_MESSAGE_RESULT = 'Sent message successfully.';
@@ -21,6 +24,10 @@ function clip(text: string, limit: number): string {
 export function limitToolResult(result: string, limit: number): string {
   if (result.length <= limit) return result;
   return `${result.slice(0, limit)}\n[Output truncated: ${result.length} characters, the tool's limit is ${limit}]`;
+}
+
+function stringList(value: unknown): string[] {
+  return Array.isArray(value) ? value.filter((item): item is string => typeof item === 'string') : [];
 }
 
 /** Runs one built-in tool call; a failure is reported to the model, never thrown. */
@@ -43,6 +50,23 @@ export async function executeBuiltinTool(name: string, args: Record<string, unkn
         return { ok: true, result: SEND_MESSAGE_RESULT };
       case 'memory_finish_edits':
         return { ok: true, result: 'Memory edits finished.' };
+      case 'archival_memory_insert': {
+        if (typeof args.content !== 'string' || !args.content.trim()) throw new ToolFailure('content must be the text to remember');
+        await ports.insertPassage(args.content, stringList(args.tags));
+        return { ok: true, result: 'Stored in archival memory.' };
+      }
+      case 'archival_memory_search': {
+        if (typeof args.query !== 'string' || !args.query.trim()) throw new ToolFailure('query must be what to look for');
+        const found = await ports.searchPassages({
+          query: args.query,
+          topK: Math.min(Math.max(Number(args.top_k ?? 5) || 5, 1), 50),
+          tags: stringList(args.tags),
+          tagMatchMode: args.tag_match_mode === 'all' ? 'all' : 'any',
+          ...(typeof args.start_datetime === 'string' ? { start: args.start_datetime } : {}),
+          ...(typeof args.end_datetime === 'string' ? { end: args.end_datetime } : {}),
+        });
+        return { ok: true, result: found.length ? JSON.stringify(found) : 'No archival memories matched.' };
+      }
       case 'conversation_search': {
         const limit = Math.min(Math.max(Number(args.limit ?? 10) || 10, 1), 100);
         // Tool results are left out unless asked for: they quote earlier searches, which would snowball.
@@ -60,7 +84,8 @@ export async function executeBuiltinTool(name: string, args: Record<string, unkn
         throw new ToolFailure(`The tool ${name} is not available on this server yet`);
     }
   } catch (error) {
-    if (error instanceof ToolFailure) return { ok: false, result: error.message };
+    // The tool's own failures, and refusals by the services it calls (bad input, an embedding provider down), are results.
+    if (error instanceof ToolFailure || error instanceof MnemoError) return { ok: false, result: error.message };
     throw error;
   }
 }
