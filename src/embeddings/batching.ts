@@ -1,4 +1,4 @@
-import { EmbeddingError } from './embedder.js';
+import { EmbeddingError, type Embedder } from './embedder.js';
 
 /** How a remote embedder splits, sizes and retries its requests. */
 export interface BatchingOptions {
@@ -131,4 +131,29 @@ export class LearnedDimension {
       }
     }
   }
+}
+
+/** The identity and batching every remote embedder shares; a subclass sends one batch. */
+export abstract class BatchedEmbedder implements Embedder {
+  readonly handle: string;
+  protected readonly learned: LearnedDimension;
+  private readonly batching: Required<BatchingOptions>;
+
+  constructor(options: BatchingOptions & { provider: string; model: string; handle?: string }) {
+    this.handle = options.handle ?? `${options.provider}/${options.model}`;
+    this.batching = batchingDefaults(options);
+    this.learned = new LearnedDimension(options.provider);
+  }
+
+  get dimension(): number | null {
+    return this.learned.value;
+  }
+
+  async embed(texts: string[], signal?: AbortSignal): Promise<Float32Array[]> {
+    if (texts.length === 0) return [];
+    return embedInBatches(texts, (batch, batchSignal) => this.embedBatch(batch, batchSignal), this.batching, signal);
+  }
+
+  /** One request for `texts` (within the batch budgets); checks its vectors with `learned`. */
+  protected abstract embedBatch(texts: string[], signal?: AbortSignal): Promise<Float32Array[]>;
 }

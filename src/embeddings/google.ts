@@ -1,6 +1,6 @@
 import { ApiError, type EmbedContentResponse, type GoogleGenAI } from '@google/genai';
-import { batchingDefaults, embedInBatches, LearnedDimension, type BatchingOptions } from './batching.js';
-import { EmbeddingError, embeddingErrorFromStatus, toVector, type Embedder } from './embedder.js';
+import { BatchedEmbedder, type BatchingOptions } from './batching.js';
+import { EmbeddingError, embeddingErrorFromStatus, toVector } from './embedder.js';
 
 export interface GoogleEmbedderOptions extends BatchingOptions {
   /** The provider name in the handle and in errors (`google_ai`). */
@@ -35,27 +35,12 @@ function retryDelayOf(body: GoogleErrorBody | undefined): number | undefined {
 }
 
 /** Embeddings over the Gemini API (`models/{model}:batchEmbedContents`, which the SDK calls for `embedContent`). */
-export class GoogleEmbedder implements Embedder {
-  readonly handle: string;
-  private readonly batching: Required<BatchingOptions>;
-  private readonly learned: LearnedDimension;
-
+export class GoogleEmbedder extends BatchedEmbedder {
   constructor(private readonly options: GoogleEmbedderOptions) {
-    this.handle = options.handle ?? `${options.provider}/${options.model}`;
-    this.batching = batchingDefaults(options);
-    this.learned = new LearnedDimension(options.provider);
+    super(options);
   }
 
-  get dimension(): number | null {
-    return this.learned.value;
-  }
-
-  async embed(texts: string[], signal?: AbortSignal): Promise<Float32Array[]> {
-    if (texts.length === 0) return [];
-    return embedInBatches(texts, (batch, batchSignal) => this.embedBatch(batch, batchSignal), this.batching, signal);
-  }
-
-  private async embedBatch(texts: string[], signal?: AbortSignal): Promise<Float32Array[]> {
+  protected async embedBatch(texts: string[], signal?: AbortSignal): Promise<Float32Array[]> {
     const { provider, model, client } = this.options;
     let response: EmbedContentResponse;
     try {

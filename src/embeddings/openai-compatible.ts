@@ -1,7 +1,7 @@
 import type OpenAI from 'openai';
 import { APIConnectionError, APIConnectionTimeoutError, APIError, APIUserAbortError } from 'openai';
-import { batchingDefaults, embedInBatches, LearnedDimension, type BatchingOptions } from './batching.js';
-import { EmbeddingError, embeddingErrorFromStatus, toVector, type Embedder } from './embedder.js';
+import { BatchedEmbedder, type BatchingOptions } from './batching.js';
+import { EmbeddingError, embeddingErrorFromStatus, toVector } from './embedder.js';
 
 export interface OpenAICompatibleEmbedderOptions extends BatchingOptions {
   /** The provider name in the handle and in errors (`openai`, `ollama` ...). */
@@ -75,27 +75,12 @@ function decodeEmbedding(embedding: unknown): Float32Array | null {
 }
 
 /** Embeddings over an OpenAI-compatible `POST /embeddings` (OpenAI, Ollama, vLLM, LM Studio, Together, Mistral ...). */
-export class OpenAICompatibleEmbedder implements Embedder {
-  readonly handle: string;
-  private readonly batching: Required<BatchingOptions>;
-  private readonly learned: LearnedDimension;
-
+export class OpenAICompatibleEmbedder extends BatchedEmbedder {
   constructor(private readonly options: OpenAICompatibleEmbedderOptions) {
-    this.handle = options.handle ?? `${options.provider}/${options.model}`;
-    this.batching = batchingDefaults(options);
-    this.learned = new LearnedDimension(options.provider);
+    super(options);
   }
 
-  get dimension(): number | null {
-    return this.learned.value;
-  }
-
-  async embed(texts: string[], signal?: AbortSignal): Promise<Float32Array[]> {
-    if (texts.length === 0) return [];
-    return embedInBatches(texts, (batch, batchSignal) => this.embedBatch(batch, batchSignal), this.batching, signal);
-  }
-
-  private async embedBatch(texts: string[], signal?: AbortSignal): Promise<Float32Array[]> {
+  protected async embedBatch(texts: string[], signal?: AbortSignal): Promise<Float32Array[]> {
     const { provider, model, client } = this.options;
     let response: Awaited<ReturnType<OpenAI['embeddings']['create']>>;
     try {

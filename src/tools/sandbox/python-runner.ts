@@ -1,7 +1,7 @@
 import { HostProcess } from './host-process.js';
 import { type HostReply, notStarted } from './host-reply.js';
 import { findPython } from './interpreters.js';
-import { errorMessage, hostEnvironment, type LanguageRunner, type RunLimits } from './language-runner.js';
+import { errorMessage, HostedLanguageRunner, hostEnvironment, type LanguageHost, type RunLimits } from './language-runner.js';
 import { pipInstaller } from './pip-installer.js';
 import { PYTHON_ZYGOTE_SCRIPT } from './python-zygote-script.js';
 import { RequirementCache } from './requirement-cache.js';
@@ -12,26 +12,14 @@ import type { SandboxUser } from './sandbox-user.js';
 /** Caps the processes of the sandbox user when a tool forks, against fork bombs. */
 const MAX_PROCESSES = 512;
 
-interface PythonHost {
-  host: HostProcess;
-  requirements: RequirementCache;
-}
-
 /** Python tools: one zygote (python-zygote-script.ts) that forks a child per job. */
-export class PythonRunner implements LanguageRunner {
-  private setup: Promise<PythonHost | string> | null = null;
-  private closed = false;
-
+export class PythonRunner extends HostedLanguageRunner {
   constructor(
     private readonly root: SandboxRoot,
     private readonly user: SandboxUser | null,
     private readonly options: { python?: string; cacheDir: string },
-  ) {}
-
-  async warm(): Promise<void> {
-    const setup = await this.setUp();
-    if (typeof setup === 'string') throw new Error(setup);
-    await setup.host.start();
+  ) {
+    super('Python');
   }
 
   async run(id: string, job: SandboxJob, limits: RunLimits): Promise<HostReply> {
@@ -61,19 +49,7 @@ export class PythonRunner implements LanguageRunner {
     );
   }
 
-  async close(): Promise<void> {
-    this.closed = true;
-    const setup = await this.setup;
-    if (setup && typeof setup !== 'string') await setup.host.close();
-  }
-
-  private setUp(): Promise<PythonHost | string> {
-    if (this.closed) return Promise.resolve('The tool sandbox is closed');
-    this.setup ??= this.prepare().catch((error: unknown) => `The Python sandbox could not be set up: ${errorMessage(error)}`);
-    return this.setup;
-  }
-
-  private async prepare(): Promise<PythonHost | string> {
+  protected async prepare(): Promise<LanguageHost | string> {
     const python = await findPython(this.options.python, this.user);
     if (!python) return 'No Python interpreter the sandbox can run was found (looked for /usr/bin/python3 and /usr/local/bin/python3)';
     const script = await this.root.writeScript('python-zygote.py', PYTHON_ZYGOTE_SCRIPT);

@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import { HostProcess } from './host-process.js';
 import { type HostReply, notStarted } from './host-reply.js';
 import { findNode } from './interpreters.js';
-import { errorMessage, hostEnvironment, type LanguageRunner, type RunLimits } from './language-runner.js';
+import { errorMessage, HostedLanguageRunner, hostEnvironment, type LanguageHost, type RunLimits } from './language-runner.js';
 import { NODE_HOST_SCRIPT } from './node-host-script.js';
 import { npmInstaller } from './npm-installer.js';
 import { RequirementCache } from './requirement-cache.js';
@@ -11,29 +11,17 @@ import type { SandboxRoot } from './sandbox-root.js';
 import type { SandboxUser } from './sandbox-user.js';
 import { positionalArguments, transpileTypeScriptTool } from './typescript-transpiler.js';
 
-interface NodeHost {
-  host: HostProcess;
-  requirements: RequirementCache;
-}
-
 /**
  * TypeScript tools: transpiled here with esbuild, run by one Node host (node-host-script.ts) in a
  * worker thread per job, called with positional arguments as Letta does.
  */
-export class TypeScriptRunner implements LanguageRunner {
-  private setup: Promise<NodeHost | string> | null = null;
-  private closed = false;
-
+export class TypeScriptRunner extends HostedLanguageRunner {
   constructor(
     private readonly root: SandboxRoot,
     private readonly user: SandboxUser | null,
     private readonly options: { node?: string; cacheDir: string; defaultMemoryMb: number },
-  ) {}
-
-  async warm(): Promise<void> {
-    const setup = await this.setUp();
-    if (typeof setup === 'string') throw new Error(setup);
-    await setup.host.start();
+  ) {
+    super('TypeScript');
   }
 
   async run(id: string, job: SandboxJob, limits: RunLimits): Promise<HostReply> {
@@ -68,19 +56,7 @@ export class TypeScriptRunner implements LanguageRunner {
     );
   }
 
-  async close(): Promise<void> {
-    this.closed = true;
-    const setup = await this.setup;
-    if (setup && typeof setup !== 'string') await setup.host.close();
-  }
-
-  private setUp(): Promise<NodeHost | string> {
-    if (this.closed) return Promise.resolve('The tool sandbox is closed');
-    this.setup ??= this.prepare().catch((error: unknown) => `The TypeScript sandbox could not be set up: ${errorMessage(error)}`);
-    return this.setup;
-  }
-
-  private async prepare(): Promise<NodeHost | string> {
+  protected async prepare(): Promise<LanguageHost | string> {
     const node = await findNode(this.options.node, this.user);
     if (!node) return 'No Node.js the sandbox can run was found (looked for the server\'s own and /usr/bin/node)';
     const script = await this.root.writeScript('node-host.cjs', NODE_HOST_SCRIPT);
