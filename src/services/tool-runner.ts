@@ -14,6 +14,8 @@ export interface UserToolContext {
   env: Record<string, string>;
   /** Handed to tools that take an `agent_state` parameter. */
   agentState: Record<string, unknown> | null;
+  /** Tools of different keys never share a process: the agent's id, or the environment's digest. */
+  isolationKey: string;
 }
 
 /** The `agent_state` a sandboxed tool receives: the agent's identity and its memory, read-only. */
@@ -45,6 +47,7 @@ export async function runUserTool(sandbox: ToolSandbox, tool: Pick<Tool, 'name' 
     parameterOrder: typescriptParameterOrder(tool.jsonSchema?.parameters ?? {}),
     pipRequirements: tool.pipRequirements,
     npmRequirements: tool.npmRequirements,
+    isolationKey: context.isolationKey,
   };
   const result = await sandbox.run(job);
   return { ok: result.ok, result: limitToolResult(result.result, tool.returnCharLimit ?? DEFAULT_RETURN_CHAR_LIMIT), stdout: result.stdout, stderr: result.stderr };
@@ -102,6 +105,6 @@ export class AgentToolRunner {
       this.repos.agents.toolsOf([this.agentId]).then((map) => map.get(this.agentId) ?? []),
       this.repos.agents.secretsOf([this.agentId]).then((map) => map.get(this.agentId) ?? []),
     ]);
-    return { env: Object.fromEntries(secrets.map((secret) => [secret.key, secret.value])), agentState: agentStateForTool(agent, blocks, tools) };
+    return { env: Object.fromEntries(secrets.map((secret) => [secret.key, secret.value])), agentState: agentStateForTool(agent, blocks, tools), isolationKey: this.agentId };
   }
 }

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import type { PageRequest } from '../domain/pagination.js';
 import {
   DEFAULT_RETURN_CHAR_LIMIT,
@@ -276,7 +277,7 @@ export class ToolService {
         returnCharLimit: DEFAULT_RETURN_CHAR_LIMIT,
       },
       request.args,
-      { env: request.env_vars ?? {}, agentState: null },
+      { env: request.env_vars ?? {}, agentState: null, isolationKey: `env:${createHash('sha256').update(JSON.stringify(request.env_vars ?? {})).digest('hex')}` },
     );
     return { name, outcome };
   }

@@ -210,6 +210,16 @@ export function greet(name: string, times: number = 1, punctuation?: string): Gr
     expect(results.map((result) => result.result)).toEqual(Array.from({ length: 10 }, (_, n) => String(n * 2)));
   });
 
+  it('runs jobs of different isolation keys in different processes', async () => {
+    const source = 'export function pid() { return String(process.pid); }';
+    const [a1, a2, b] = await Promise.all(
+      ['agent-a', 'agent-a', 'agent-b'].map((isolationKey) => sandbox.run(typescript(source, 'pid', { isolationKey }))),
+    );
+    expect(a1!.ok && a2!.ok && b!.ok).toBe(true);
+    expect(a1!.result).toBe(a2!.result);
+    expect(b!.result).not.toBe(a1!.result);
+  });
+
   it('fails the jobs of a host that dies, then starts a new one', async () => {
     const result = await sandbox.run(typescript("export function killHost() { process.kill(process.pid, 'SIGKILL'); }", 'killHost'));
     expect(result).toMatchObject({ ok: false, result: expect.stringContaining('the Node sandbox host exited (signal SIGKILL)') });

@@ -31,6 +31,11 @@ export class HostProcess {
 
   constructor(private readonly command: HostCommand) {}
 
+  /** Whether jobs are running in it. */
+  get busy(): boolean {
+    return this.pending.size > 0;
+  }
+
   /** Resolves once the host says it is ready; rejects when it cannot start. */
   start(): Promise<void> {
     if (this.closed) return Promise.reject(new Error(`the ${this.command.label} sandbox host is closed`));

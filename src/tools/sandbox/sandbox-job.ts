@@ -20,6 +20,12 @@ export interface SandboxJob {
   npmRequirements?: PackageRequirement[] | null;
   timeoutMs?: number;
   memoryMb?: number;
+  /**
+   * Jobs with different keys never share a process (e.g. the agent's id, so one agent's tool cannot
+   * read another's secrets). Python jobs always get a process of their own; TypeScript jobs share
+   * the Node host of their key.
+   */
+  isolationKey?: string;
 }
 
 export interface SandboxResult {
