@@ -11,6 +11,7 @@ import { ProviderRegistry } from './providers/registry.js';
 import { RunStreams } from './streaming/background-runs.js';
 import { ToolService } from './services/tools.js';
 import { ArchiveService } from './services/archives.js';
+import { ScheduleService } from './services/schedules.js';
 import { EmbeddingRegistry } from './embeddings/index.js';
 import { passageVectorsFor } from './store/vector/index.js';
 import { ToolSandbox } from './tools/sandbox/index.js';
@@ -29,6 +30,7 @@ export interface AppContext {
   runs: RunService;
   tools: ToolService;
   archives: ArchiveService;
+  schedules: ScheduleService;
   /** Stops background work and closes the store. */
   close(): Promise<void>;
 }
@@ -49,12 +51,16 @@ export async function createAppContext(config: Config): Promise<AppContext> {
     await supervisor.start();
     const agents = new AgentService(store, models);
     const messages = new MessageService(store, new ProviderRegistry(config.providers), models, new AgentLocks(), sandbox, archives);
+    const schedules = new ScheduleService(store, messages, config.schedulePollMs, (message, error) => console.error(`[mnemo] ${message}`, error ?? ''));
+    schedules.start();
     return { config, store, models, agents, blocks: new BlockService(store), identities: new IdentityService(store, agents), messages, runStreams: new RunStreams(store),
       runs: new RunService(store),
       tools,
       archives,
+      schedules,
       close: async () => {
         supervisor.stop();
+        await schedules.stop();
         await sandbox.close();
         vectors.close();
         await embeddings.close();

@@ -30,6 +30,8 @@ export interface Config {
   store: StoreConfig;
   providers: ProviderSettings;
   sandbox: SandboxConfig;
+  /** How often each process looks for scheduled messages that are due (ms). */
+  schedulePollMs: number;
   logLevel: string;
 }
 
@@ -84,6 +86,7 @@ export function configFromEnv(env: Env = process.env): Config {
       timeoutMs: positiveInteger(env, 'MNEMO_TOOL_TIMEOUT_MS', 30_000),
       memoryMb: positiveInteger(env, 'MNEMO_TOOL_MEMORY_MB', 512),
     },
+    schedulePollMs: positiveInteger(env, 'MNEMO_SCHEDULE_POLL_MS', 1_000),
     logLevel: nonEmpty(env.MNEMO_LOG_LEVEL) ?? 'info',
   };
 }

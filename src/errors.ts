@@ -28,6 +28,7 @@ const KIND_NAMES: Record<string, string> = {
   'agent-env': 'Agent environment variable',
   archive: 'Archive',
   passage: 'Passage',
+  scheduled_message: 'Scheduled message',
 };
 
 export class NotFoundError extends MnemoError {

@@ -20,6 +20,7 @@ export const ID_PREFIXES = [
   'sandbox',
   'job',
   'provider',
+  'scheduled_message',
 ] as const;
 export type IdPrefix = (typeof ID_PREFIXES)[number];
 

@@ -11,6 +11,7 @@ import { blockRoutes } from './routes/blocks.js';
 import { healthRoutes } from './routes/health.js';
 import { runStreamRoutes } from './routes/run-streams.js';
 import { runRoutes } from './routes/runs.js';
+import { scheduleRoutes } from './routes/schedules.js';
 import { identityRoutes } from './routes/identities.js';
 import { tagRoutes } from './routes/tags.js';
 import { modelRoutes } from './routes/models.js';
@@ -63,5 +64,6 @@ export async function buildApp(context: AppContext, options: BuildAppOptions = {
   await app.register(identityRoutes(context), { prefix: '/v1' });
   await app.register(tagRoutes(context), { prefix: '/v1' });
   await app.register(archiveRoutes(context), { prefix: '/v1' });
+  await app.register(scheduleRoutes(context), { prefix: '/v1' });
   return app;
 }

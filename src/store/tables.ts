@@ -301,6 +301,23 @@ export interface PassageTagsTable {
   tag: string;
 }
 
+export interface ScheduledMessagesTable {
+  id: string;
+  agent_id: string;
+  /** The request to send: `{messages, max_steps, include_return_message_types, callback_url}` as JSON. */
+  request: JsonText;
+  schedule_type: string;
+  /** One-time schedules: when (ISO UTC). */
+  scheduled_at: Timestamp | null;
+  cron_expression: string | null;
+  /** The next firing; null once a one-time schedule has fired. Claimed by compare-and-set. */
+  next_run_at: Timestamp | null;
+  last_run_at: Timestamp | null;
+  last_run_id: string | null;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+}
+
 export interface Database {
   agents: AgentsTable;
   blocks: BlocksTable;
@@ -322,6 +339,7 @@ export interface Database {
   agent_archives: AgentArchivesTable;
   passages: PassagesTable;
   passage_tags: PassageTagsTable;
+  scheduled_messages: ScheduledMessagesTable;
 }
 
 export type AgentRow = Selectable<AgentsTable>;
@@ -339,3 +357,4 @@ export type RunRow = Selectable<RunsTable>;
 export type StepRow = Selectable<StepsTable>;
 export type ArchiveRow = Selectable<ArchivesTable>;
 export type PassageRow = Selectable<PassagesTable>;
+export type ScheduledMessageRow = Selectable<ScheduledMessagesTable>;

@@ -34,6 +34,7 @@ export async function startTestServer(dialect: DialectName, options: TestServerO
     providers: options.providers ?? { openai: { apiKey: 'test-key', baseURL: 'http://127.0.0.1:9/v1' } },
     // Installed tool requirements are shared by every test server, so each set installs once.
     sandbox: { cacheDir: join(tmpdir(), 'mnemo-test-tool-cache'), timeoutMs: options.toolTimeoutMs ?? 10_000, memoryMb: 256 },
+    schedulePollMs: 100,
     logLevel: 'silent',
   };
   const context = await createAppContext(config);

@@ -2,6 +2,7 @@ import type { Kysely, Migration, MigrationProvider } from 'kysely';
 import type { StoreDialect } from '../dialects/dialect.js';
 import * as initial from './0001_initial.js';
 import * as archival from './0002_archival.js';
+import * as schedules from './0003_schedules.js';
 
 interface DialectMigration {
   up(db: Kysely<any>, dialect: StoreDialect): Promise<void>;
@@ -11,6 +12,7 @@ interface DialectMigration {
 const MIGRATIONS: Record<string, DialectMigration> = {
   '0001_initial': initial,
   '0002_archival': archival,
+  '0003_schedules': schedules,
 };
 
 export class MnemoMigrationProvider implements MigrationProvider {

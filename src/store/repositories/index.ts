@@ -8,6 +8,7 @@ import { MessageRepository } from './messages.js';
 import { PassageRepository } from './passages.js';
 import { RunEventRepository } from './run-events.js';
 import { RunRepository } from './runs.js';
+import { ScheduleRepository } from './schedules.js';
 import { StepRepository } from './steps.js';
 import { ToolRepository } from './tools.js';
 
@@ -23,6 +24,7 @@ export interface Repositories {
   steps: StepRepository;
   archives: ArchiveRepository;
   passages: PassageRepository;
+  schedules: ScheduleRepository;
 }
 
 export function createRepositories(db: Executor, dialect: StoreDialect): Repositories {
@@ -37,5 +39,6 @@ export function createRepositories(db: Executor, dialect: StoreDialect): Reposit
     steps: new StepRepository(db, dialect),
     archives: new ArchiveRepository(db, dialect),
     passages: new PassageRepository(db, dialect),
+    schedules: new ScheduleRepository(db, dialect),
   };
 }
