@@ -75,6 +75,8 @@ export interface LoopPorts {
   commit(step: StepRecord): Promise<Message[]>;
   isCancelled(): Promise<boolean>;
   newMessageId(): string;
+  /** Summarises older messages out of the context window; false when nothing could be removed. */
+  compact?(): Promise<boolean>;
 }
 
 /** What a caller that streams sees while the loop runs. */
@@ -168,6 +170,7 @@ export async function runAgentLoop(ports: LoopPorts, maxSteps: number, observer:
   const usage: UsageTotals = { inputTokens: 0, outputTokens: 0, cachedInputTokens: 0, cacheWriteTokens: 0, reasoningTokens: 0, stepCount: 0, contextTokens: 0 };
   const done = (stopReason: StopReason, error?: Error): LoopResult => ({ stopReason, messages, usage, ...(error ? { error } : {}) });
   let solver: ToolRuleSolver | undefined;
+  let compactedAfterOverflow = false;
   const commit = async (step: StepRecord) => {
     const committed = await ports.commit(step);
     messages.push(...committed);
@@ -199,9 +202,18 @@ export async function runAgentLoop(ports: LoopPorts, maxSteps: number, observer:
       response = await callModel(ports, request, assistantId, observer, input.awaitsClient);
     } catch (error) {
       if (observer.signal?.aborted) return done('cancelled');
+      // The provider says the context is too long: compact it and take the step again, once.
+      if (error instanceof ProviderError && error.type === 'llm_context_window_exceeded' && ports.compact && !compactedAfterOverflow) {
+        compactedAfterOverflow = true;
+        if (await ports.compact()) {
+          step--;
+          continue;
+        }
+      }
       if (error instanceof ProviderError) return done(stopReasonForProviderError(error), error);
       throw error;
     }
+    compactedAfterOverflow = false;
     usage.inputTokens += response.usage.inputTokens;
     usage.outputTokens += response.usage.outputTokens;
     usage.cachedInputTokens += response.usage.cachedInputTokens;

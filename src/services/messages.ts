@@ -1,4 +1,6 @@
-import type { AgentRecord, AgentTool } from '../domain/agent.js';
+import type { AgentRecord, AgentTool, JsonObject } from '../domain/agent.js';
+import { estimateTokens } from '../engine/compaction.js';
+import { compactConversation, type CompactionOutcome } from './compaction.js';
 import type { ContentPart, Message, NewMessage } from '../domain/message.js';
 import type { PageRequest } from '../domain/pagination.js';
 import { runAgentLoop, type LoopObserver, type LoopPorts, type LoopResult, type ResumedCall } from '../engine/agent-loop.js';
@@ -97,6 +99,10 @@ function modelSettingsOf(agent: AgentRecord, config: Record<string, unknown>): M
   };
 }
 
+/** Compact once the context is estimated to fill this share of the model's window. */
+const COMPACT_AT = 0.9;
+const DEFAULT_CONTEXT_WINDOW = 128_000;
+
 const HEARTBEAT_AGENT_TYPES = new Set(['memgpt_agent', 'memgpt_v2_agent', 'split_thread_agent', 'voice_convo_agent']);
 
 /** memgpt-style agents ask for another step through a required `request_heartbeat` argument. */
@@ -179,6 +185,26 @@ export class MessageService {
       return result;
     };
     return { runId: run.id, execute };
+  }
+
+  /** `POST /v1/agents/{id}/summarize`: compacts the agent's context now, in its turn on the conversation. */
+  async summarize(agentId: string, settings: JsonObject | null): Promise<CompactionOutcome> {
+    const agent = await this.store.repos.agents.get(agentId);
+    const conversationId = await this.store.repos.agents.defaultConversationId(agentId);
+    const effective = settings ?? agent.compactionSettings ?? null;
+    const summariser = await this.summariserFor(agent, this.providers.clientFor(agent.llmConfig), effective);
+    const contextWindow = typeof agent.llmConfig.context_window === 'number' ? agent.llmConfig.context_window : DEFAULT_CONTEXT_WINDOW;
+    return this.locks.run(conversationId, `summarize-${agentId}`, () =>
+      this.store.dialect.withCrossProcessLock(this.store.db, `conversation:${conversationId}`, () =>
+        compactConversation(this.store, { agentId, conversationId, contextWindow }, summariser, effective),
+      ),
+    );
+  }
+
+  /** The model that writes summaries: the compaction settings' model, else the agent's own. */
+  private async summariserFor(agent: AgentRecord | undefined, fallback: LoopPorts['model'], settings = agent?.compactionSettings ?? null): Promise<LoopPorts['model']> {
+    const handle = typeof settings?.model === 'string' && settings.model ? settings.model : undefined;
+    return handle ? this.providers.clientFor(await this.models.llmConfigFor(handle)) : fallback;
   }
 
   /** The approval request the agent waits on, if its context ends with one. */
@@ -267,8 +293,14 @@ export class MessageService {
       else if (context.length < ids.length) context = [...context, ...(await repos.messages.inOrder(ids.slice(context.length)))];
       return context;
     };
+    const contextWindow = typeof llmConfig.context_window === 'number' ? llmConfig.context_window : undefined;
+    const compact = async () => compactConversation(this.store, { agentId, conversationId, contextWindow: contextWindow ?? DEFAULT_CONTEXT_WINDOW }, await this.summariserFor(agent, model), agent?.compactionSettings ?? null);
     return {
       model,
+      compact: async () => {
+        const outcome = await compact();
+        return outcome.messagesAfter < outcome.messagesBefore;
+      },
       // In one process a cancel aborts the run's signal directly; only a store other processes share
       // needs asking whether one of them cancelled it.
       isCancelled: async () => this.store.dialect.sharedByProcesses && (await repos.runs.status(runId)) === 'cancelled',
@@ -279,7 +311,11 @@ export class MessageService {
           repos.agents.toolsOf([agentId]).then((map) => map.get(agentId) ?? []),
           repos.agents.inContextIdsOfConversation(conversationId),
         ]);
-        const [system, ...history] = await loadContext(ids);
+        let [system, ...history] = await loadContext(ids);
+        // Compact before the model sees a context that would (nearly) fill its window.
+        if (contextWindow && estimateTokens(JSON.stringify([system?.content, history.map((message) => [message.content, message.toolCalls, message.toolReturns]), tools.map((tool) => tool.jsonSchema)])) > contextWindow * COMPACT_AT) {
+          if ((await compact()).messagesAfter < ids.length) [system, ...history] = await loadContext(await repos.agents.inContextIdsOfConversation(conversationId));
+        }
         // Keep the stored prompt (and its "last recompiled" time, which prompt caches key on) until
         // the memory in it changes; only then recompile and rewrite it.
         const memoryInput = { system: agent.system, blocks, toolRules: agent.toolRules, lineNumbers: showsLineNumbers(llmConfig) };

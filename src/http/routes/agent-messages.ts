@@ -3,7 +3,7 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { AppContext } from '../../app-context.js';
 import { ValidationError } from '../../errors.js';
-import { agentIdParams, agentStateSchema } from '../../schemas/agents.js';
+import { agentIdParams, agentStateSchema, compactionSettingsSchema } from '../../schemas/agents.js';
 import { toAgentState } from '../../serializers/agent-state.js';
 import { idSchema } from '../../schemas/common.js';
 import { lettaMessageSchema, lettaResponseSchema, listMessagesQuerySchema, sendMessagesRequestSchema, type SendMessagesRequest } from '../../schemas/messages.js';
@@ -69,6 +69,15 @@ export function agentMessageRoutes({ messages, runStreams, agents, runs }: AppCo
     );
 
     // An async run is a background run the client polls (GET /v1/runs/{id}) or streams later.
+    app.post(
+      '/agents/:agent_id/summarize',
+      { schema: { params: agentIdParams, body: z.object({ compaction_settings: compactionSettingsSchema.nullish() }).nullish() } },
+      async (request) => {
+        const outcome = await messages.summarize(request.params.agent_id, request.body?.compaction_settings ?? null);
+        return { summary: outcome.summary, num_messages_before: outcome.messagesBefore, num_messages_after: outcome.messagesAfter };
+      },
+    );
+
     app.post('/agents/:agent_id/messages/async', { schema: { params: agentIdParams, body: sendMessagesRequestSchema } }, async (request) => {
       const body = { ...request.body, background: true };
       const run = await messages.start(request.params.agent_id, body);
