@@ -7,11 +7,13 @@ export function estimateTokens(text: string): number {
   return Math.ceil(text.length / 4);
 }
 
-/** What a message weighs in the context: its text, calls and results. */
+/** What a message weighs in the context: its text, calls and results (counted without copying them). */
 export function messageTokens(message: Message): number {
-  const calls = ((message.toolCalls ?? []) as StoredToolCall[]).map((call) => call.function.name + call.function.arguments).join('');
-  const returns = ((message.toolReturns ?? []) as StoredToolReturn[]).map((ret) => ret.func_response).join('');
-  return estimateTokens(textOf(message) + calls + returns) + 4;
+  let chars = 0;
+  for (const part of message.content) if (part.type === 'text' && typeof part.text === 'string') chars += part.text.length;
+  for (const call of (message.toolCalls ?? []) as StoredToolCall[]) chars += call.function.name.length + call.function.arguments.length;
+  for (const ret of (message.toolReturns ?? []) as StoredToolReturn[]) chars += ret.func_response.length;
+  return Math.ceil(chars / 4) + 4;
 }
 
 /** A message a kept part may start with: a user turn, never a tool result or a call awaiting one. */

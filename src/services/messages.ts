@@ -1,5 +1,5 @@
 import type { AgentRecord, AgentTool, JsonObject } from '../domain/agent.js';
-import { estimateTokens } from '../engine/compaction.js';
+import { estimateTokens, messageTokens } from '../engine/compaction.js';
 import { compactConversation, type CompactionOutcome } from './compaction.js';
 import type { ContentPart, Message, NewMessage } from '../domain/message.js';
 import type { PageRequest } from '../domain/pagination.js';
@@ -103,6 +103,14 @@ function modelSettingsOf(agent: AgentRecord, config: Record<string, unknown>): M
 const COMPACT_AT = 0.9;
 const DEFAULT_CONTEXT_WINDOW = 128_000;
 
+/** The estimated size of a step's context: the system message, the history and the tools' schemas. */
+function contextTokens(system: Message | undefined, history: Message[], tools: AgentTool[]): number {
+  let total = system ? messageTokens(system) : 0;
+  for (const message of history) total += messageTokens(message);
+  for (const tool of tools) total += estimateTokens(JSON.stringify(tool.jsonSchema ?? {}));
+  return total;
+}
+
 const HEARTBEAT_AGENT_TYPES = new Set(['memgpt_agent', 'memgpt_v2_agent', 'split_thread_agent', 'voice_convo_agent']);
 
 /** memgpt-style agents ask for another step through a required `request_heartbeat` argument. */
@@ -161,16 +169,18 @@ export class MessageService {
       try {
         result = await this.locks.run(conversationId, run.id, () =>
           this.store.dialect.withCrossProcessLock(this.store.db, `conversation:${conversationId}`, async () => {
-            const resume = resumeOf(await this.pendingApproval(conversationId), input.approval);
+            // The context as the run finds it: checked for a pending approval, then the first step's context.
+            const found = await this.store.repos.messages.contextWindow(conversationId, await this.store.repos.agents.inContextIdsOfConversation(conversationId));
+            const resume = resumeOf(pendingApprovalIn(found.slice(-2)), input.approval);
             const scope = { agentId, conversationId, runId: run.id };
             const inputs = input.messages.map((message) => ({ ...message, ...scope }));
             // An approval's answer is stored now; messages sent with it follow the results of the calls.
-            if (resume) {
-              await this.appendToContext(conversationId, [
-                { ...scope, role: 'approval', content: [], approvals: resume.answer, toolCallId: resume.pending.request.id, stepId: resume.pending.request.stepId, otid: input.approval?.otid },
-              ]);
-            } else await this.appendToContext(conversationId, inputs);
-            const ports = this.portsFor(agentId, conversationId, run.id, model, llmConfig, clientTools, resume ? { stepId: resume.pending.request.stepId, followUps: inputs } : undefined);
+            const appended = resume
+              ? await this.appendToContext(conversationId, [
+                  { ...scope, role: 'approval', content: [], approvals: resume.answer, toolCallId: resume.pending.request.id, stepId: resume.pending.request.stepId, otid: input.approval?.otid },
+                ])
+              : await this.appendToContext(conversationId, inputs);
+            const ports = this.portsFor(agentId, conversationId, run.id, model, llmConfig, clientTools, [...found, ...appended], resume ? { stepId: resume.pending.request.stepId, followUps: inputs } : undefined);
             return runAgentLoop(ports, request.max_steps, observer, resume?.calls);
           }),
         );
@@ -278,6 +288,7 @@ export class MessageService {
     model: LoopPorts['model'],
     llmConfig: Record<string, unknown>,
     clientTools: ToolDefinition[],
+    initialContext: Message[],
     resume?: { stepId: string | null; followUps: NewMessage[] },
   ): LoopPorts {
     const repos = this.store.repos;
@@ -286,7 +297,7 @@ export class MessageService {
     let toolsByName = new Map<string, AgentTool>();
     // The run holds the conversation's lock, so between its steps the context only grows by what
     // the run itself commits: later steps read just the messages they have not seen.
-    let context: Message[] = [];
+    let context: Message[] = initialContext;
     const loadContext = async (ids: string[]): Promise<Message[]> => {
       const known = context.length > 0 && context.length <= ids.length && context.every((message, index) => message.id === ids[index]);
       if (!known) context = await repos.messages.contextWindow(conversationId, ids);
@@ -313,7 +324,7 @@ export class MessageService {
         ]);
         let [system, ...history] = await loadContext(ids);
         // Compact before the model sees a context that would (nearly) fill its window.
-        if (contextWindow && estimateTokens(JSON.stringify([system?.content, history.map((message) => [message.content, message.toolCalls, message.toolReturns]), tools.map((tool) => tool.jsonSchema)])) > contextWindow * COMPACT_AT) {
+        if (contextWindow && contextTokens(system, history, tools) > contextWindow * COMPACT_AT) {
           if ((await compact()).messagesAfter < ids.length) [system, ...history] = await loadContext(await repos.agents.inContextIdsOfConversation(conversationId));
         }
         // Keep the stored prompt (and its "last recompiled" time, which prompt caches key on) until
