@@ -12,6 +12,7 @@ import { RunStreams } from './streaming/background-runs.js';
 import { ToolService } from './services/tools.js';
 import { ArchiveService } from './services/archives.js';
 import { ScheduleService } from './services/schedules.js';
+import { ConversationService } from './services/conversations.js';
 import { EmbeddingRegistry } from './embeddings/index.js';
 import { passageVectorsFor } from './store/vector/index.js';
 import { ToolSandbox } from './tools/sandbox/index.js';
@@ -31,6 +32,7 @@ export interface AppContext {
   tools: ToolService;
   archives: ArchiveService;
   schedules: ScheduleService;
+  conversations: ConversationService;
   /** Stops background work and closes the store. */
   close(): Promise<void>;
 }
@@ -58,6 +60,7 @@ export async function createAppContext(config: Config): Promise<AppContext> {
       tools,
       archives,
       schedules,
+      conversations: new ConversationService(store, agents),
       close: async () => {
         supervisor.stop();
         await schedules.stop();

@@ -8,6 +8,7 @@ import { agentMessageRoutes } from './routes/agent-messages.js';
 import { agentRoutes } from './routes/agents.js';
 import { archiveRoutes } from './routes/archives.js';
 import { blockRoutes } from './routes/blocks.js';
+import { conversationRoutes } from './routes/conversations.js';
 import { healthRoutes } from './routes/health.js';
 import { runStreamRoutes } from './routes/run-streams.js';
 import { runRoutes } from './routes/runs.js';
@@ -65,5 +66,6 @@ export async function buildApp(context: AppContext, options: BuildAppOptions = {
   await app.register(tagRoutes(context), { prefix: '/v1' });
   await app.register(archiveRoutes(context), { prefix: '/v1' });
   await app.register(scheduleRoutes(context), { prefix: '/v1' });
+  await app.register(conversationRoutes(context), { prefix: '/v1' });
   return app;
 }

@@ -134,8 +134,8 @@ export class MessageService {
     private readonly archives: ArchiveService,
   ) {}
 
-  async send(agentId: string, request: SendMessagesRequest): Promise<SendResult> {
-    const run = await this.start(agentId, request);
+  async send(agentId: string, request: SendMessagesRequest, conversationId?: string): Promise<SendResult> {
+    const run = await this.start(agentId, request, conversationId);
     return { runId: run.runId, result: await run.execute() };
   }
 
@@ -143,12 +143,12 @@ export class MessageService {
    * Validates the request and records its run, so a streaming caller knows the run id before any
    * output; `execute` then waits its turn on the conversation and runs the loop.
    */
-  async start(agentId: string, request: SendMessagesRequest): Promise<StartedRun> {
+  async start(agentId: string, request: SendMessagesRequest, target?: string): Promise<StartedRun> {
     const input = requestInput(request);
     const agent = await this.store.repos.agents.get(agentId);
     const llmConfig = request.override_model ? await this.overrideConfig(request.override_model) : agent.llmConfig;
     const model = this.providers.clientFor(llmConfig);
-    const conversationId = await this.store.repos.agents.defaultConversationId(agentId);
+    const conversationId = target ?? (await this.store.repos.agents.defaultConversationId(agentId));
     this.locks.assertRoom(conversationId);
     // Checked now so the caller hears of a refused send at once; checked again in turn, authoritatively.
     resumeOf(await this.pendingApproval(conversationId), input.approval);
@@ -256,9 +256,11 @@ export class MessageService {
     );
   }
 
-  async list(agentId: string, page: PageRequest): Promise<Message[]> {
+  /** A conversation's messages; the agent's own (default) conversation unless one is named. */
+  async list(agentId: string, page: PageRequest, conversationId?: string | null): Promise<Message[]> {
     await this.store.repos.agents.assertExists(agentId);
-    return this.store.repos.messages.list({ agentId }, page);
+    const target = conversationId && conversationId !== 'default' ? conversationId : await this.store.repos.agents.defaultConversationId(agentId);
+    return this.store.repos.messages.list({ agentId, conversationId: target }, page);
   }
 
   /** Inserts messages (and anything `alongside` writes) and appends them to the context window, atomically. */
@@ -305,6 +307,8 @@ export class MessageService {
       return context;
     };
     const contextWindow = typeof llmConfig.context_window === 'number' ? llmConfig.context_window : undefined;
+    // The prompt names the thread: "default" for the agent's own, else the conversation's id.
+    let conversationLabel: string | undefined;
     const compact = async () => compactConversation(this.store, { agentId, conversationId, contextWindow: contextWindow ?? DEFAULT_CONTEXT_WINDOW }, await this.summariserFor(agent, model), agent?.compactionSettings ?? null);
     return {
       model,
@@ -316,6 +320,10 @@ export class MessageService {
       // needs asking whether one of them cancelled it.
       isCancelled: async () => this.store.dialect.sharedByProcesses && (await repos.runs.status(runId)) === 'cancelled',
       prepare: async () => {
+        if (!conversationLabel) {
+          const conversation = await repos.conversations.get(conversationId);
+          conversationLabel = conversation.isDefault ? 'default' : conversation.id;
+        }
         agent = await repos.agents.get(agentId);
         const [blocks, tools, ids] = await Promise.all([
           repos.agents.blocksOf([agentId]).then((map) => map.get(agentId) ?? []),
@@ -337,7 +345,7 @@ export class MessageService {
             ...memoryInput,
             metadata: {
               agentId,
-              conversationId: 'default',
+              conversationId: conversationLabel,
               compiledAt: new Date(),
               timezone: agent.timezone,
               recallMessageCount: await repos.messages.countForAgent(agentId),

@@ -7,7 +7,7 @@ import { agentIdParams, agentStateSchema, compactionSettingsSchema } from '../..
 import { toAgentState } from '../../serializers/agent-state.js';
 import { idSchema } from '../../schemas/common.js';
 import { lettaMessageSchema, lettaResponseSchema, listMessagesQuerySchema, sendMessagesRequestSchema, type SendMessagesRequest } from '../../schemas/messages.js';
-import { streamRun } from '../../streaming/stream-run.js';
+import { respondWithStream } from './message-streams.js';
 import { toLettaMessages } from '../../serializers/letta-message.js';
 import { toLettaResponse } from '../../serializers/letta-response.js';
 import { toRunWire } from '../../serializers/run.js';
@@ -16,23 +16,8 @@ export function agentMessageRoutes({ messages, runStreams, agents, runs }: AppCo
   return async (base) => {
     const app = base.withTypeProvider<ZodTypeProvider>();
 
-    const stream = async (request: FastifyRequest, reply: FastifyReply, agentId: string, body: SendMessagesRequest) => {
-      const run = await messages.start(agentId, body);
-      const options = {
-        streamTokens: body.stream_tokens ?? false,
-        includePings: body.include_pings ?? true,
-        includeTypes: body.include_return_message_types,
-        useAssistantMessage: body.use_assistant_message,
-        assistantMessageToolName: body.assistant_message_tool_name,
-        assistantMessageToolKwarg: body.assistant_message_tool_kwarg,
-        onUnexpectedError: (error: unknown) => request.log.error({ err: error }, 'streamed run failed'),
-      };
-      reply.hijack();
-      if (!body.background) return streamRun(reply.raw, run, options);
-      // The run goes on if this client leaves; any client can resume it from /v1/runs/{id}/stream.
-      runStreams.startBackground(run, options);
-      await runStreams.resume(reply.raw, run.runId, { startingAfter: 0, includePings: options.includePings, pollIntervalMs: 50, batchSize: 200 });
-    };
+    const stream = async (request: FastifyRequest, reply: FastifyReply, agentId: string, body: SendMessagesRequest) =>
+      respondWithStream(request, reply, runStreams, await messages.start(agentId, body), body);
 
     app.post(
       '/agents/:agent_id/messages/stream',
@@ -104,7 +89,7 @@ export function agentMessageRoutes({ messages, runStreams, agents, runs }: AppCo
       { schema: { params: agentIdParams, querystring: listMessagesQuerySchema, response: { 200: z.array(lettaMessageSchema) } } },
       async (request) => {
         const query = request.query;
-        const list = await messages.list(request.params.agent_id, { before: query.before, after: query.after, limit: query.limit, order: query.order });
+        const list = await messages.list(request.params.agent_id, { before: query.before, after: query.after, limit: query.limit, order: query.order }, query.conversation_id);
         const options = {
           useAssistantMessage: query.use_assistant_message,
           assistantMessageToolName: query.assistant_message_tool_name,

@@ -3,6 +3,7 @@ import type { Executor } from '../store.js';
 import { AgentRepository } from './agents.js';
 import { ArchiveRepository } from './archives.js';
 import { BlockRepository } from './blocks.js';
+import { ConversationRepository } from './conversations.js';
 import { IdentityRepository } from './identities.js';
 import { MessageRepository } from './messages.js';
 import { PassageRepository } from './passages.js';
@@ -25,6 +26,7 @@ export interface Repositories {
   archives: ArchiveRepository;
   passages: PassageRepository;
   schedules: ScheduleRepository;
+  conversations: ConversationRepository;
 }
 
 export function createRepositories(db: Executor, dialect: StoreDialect): Repositories {
@@ -40,5 +42,6 @@ export function createRepositories(db: Executor, dialect: StoreDialect): Reposit
     archives: new ArchiveRepository(db, dialect),
     passages: new PassageRepository(db, dialect),
     schedules: new ScheduleRepository(db, dialect),
+    conversations: new ConversationRepository(db, dialect),
   };
 }
