@@ -46,6 +46,45 @@ export class ConversationService {
     });
   }
 
+  /**
+   * A new conversation starting from a copy of this one's context (up to and including `messageId`
+   * when given): the messages are copied, so the two threads go on independently.
+   */
+  async fork(source: Conversation, options: { hidden?: boolean; messageId?: string | null }): Promise<Conversation> {
+    let ids = source.inContextMessageIds;
+    if (options.messageId) {
+      const index = ids.indexOf(options.messageId);
+      if (index < 0) throw new NotFoundError('message', options.messageId, ` in the context of conversation ${source.id}`);
+      ids = ids.slice(0, index + 1);
+    }
+    return this.store.transaction(async (repos) => {
+      const messages = await repos.messages.inOrder(ids);
+      const fork = await repos.conversations.create(source.agentId, {
+        description: source.description,
+        summary: source.summary,
+        hidden: options.hidden ?? false,
+        model: source.model,
+        modelSettings: source.modelSettings,
+        contextWindowLimit: source.contextWindowLimit,
+      });
+      const copies = await repos.messages.insertMany(
+        messages.map(({ id: _id, seq: _seq, conversationId: _conversation, ...message }) => ({ ...message, conversationId: fork.id })),
+      );
+      const copyIds = copies.map((message) => message.id);
+      await repos.agents.setInContextMessageIds(fork.id, copyIds);
+      return { ...fork, inContextMessageIds: copyIds };
+    });
+  }
+
+  /** Rewrites the conversation's system message from the agent's current memory; returns the prompt. */
+  async recompile(conversation: Conversation, dryRun: boolean): Promise<string> {
+    if (conversation.isDefault) return this.agents.recompile(conversation.agentId, dryRun);
+    const prompt = await this.agents.recompile(conversation.agentId, true);
+    const [systemId] = conversation.inContextMessageIds;
+    if (!dryRun && systemId) await this.store.repos.messages.setContent(systemId, [{ type: 'text', text: prompt }]);
+    return prompt;
+  }
+
   /** The conversation a message route names: its id, or `default` with the agent's id. */
   async resolve(conversationId: string, agentId?: string | null): Promise<Conversation> {
     if (conversationId === 'default') {

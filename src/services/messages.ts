@@ -146,9 +146,12 @@ export class MessageService {
   async start(agentId: string, request: SendMessagesRequest, target?: string): Promise<StartedRun> {
     const input = requestInput(request);
     const agent = await this.store.repos.agents.get(agentId);
-    const llmConfig = request.override_model ? await this.overrideConfig(request.override_model) : agent.llmConfig;
-    const model = this.providers.clientFor(llmConfig);
     const conversationId = target ?? (await this.store.repos.agents.defaultConversationId(agentId));
+    // The request's model wins, then the conversation's own, then the agent's.
+    const conversation = target ? await this.store.repos.conversations.get(target) : undefined;
+    let llmConfig = request.override_model ? await this.overrideConfig(request.override_model) : conversation?.model ? await this.models.llmConfigFor(conversation.model) : agent.llmConfig;
+    if (conversation?.contextWindowLimit) llmConfig = { ...llmConfig, context_window: conversation.contextWindowLimit };
+    const model = this.providers.clientFor(llmConfig);
     this.locks.assertRoom(conversationId);
     // Checked now so the caller hears of a refused send at once; checked again in turn, authoritatively.
     resumeOf(await this.pendingApproval(conversationId), input.approval);
@@ -197,10 +200,10 @@ export class MessageService {
     return { runId: run.id, execute };
   }
 
-  /** `POST /v1/agents/{id}/summarize`: compacts the agent's context now, in its turn on the conversation. */
-  async summarize(agentId: string, settings: JsonObject | null): Promise<CompactionOutcome> {
+  /** `POST /v1/agents/{id}/summarize` (or a conversation's compact): compacts the context now, in its turn. */
+  async summarize(agentId: string, settings: JsonObject | null, target?: string): Promise<CompactionOutcome> {
     const agent = await this.store.repos.agents.get(agentId);
-    const conversationId = await this.store.repos.agents.defaultConversationId(agentId);
+    const conversationId = target ?? (await this.store.repos.agents.defaultConversationId(agentId));
     const effective = settings ?? agent.compactionSettings ?? null;
     const summariser = await this.summariserFor(agent, this.providers.clientFor(agent.llmConfig), effective);
     const contextWindow = typeof agent.llmConfig.context_window === 'number' ? agent.llmConfig.context_window : DEFAULT_CONTEXT_WINDOW;
@@ -229,6 +232,13 @@ export class MessageService {
       await repos.runs.finish(runId, { status: runStatusFor(result.stopReason), stopReason: result.stopReason, usage: { ...result.usage }, durationNs });
       await repos.agents.update(agentId, { lastRunCompletion: new Date().toISOString(), lastRunDurationMs: Math.round(durationNs / 1e6), lastStopReason: result.stopReason });
     });
+  }
+
+  /** Cancels the runs of one conversation. */
+  async cancelConversation(agentId: string, conversationId: string): Promise<Record<string, string>> {
+    const running = await this.store.repos.runs.list({ agentIds: [agentId], conversationId, statuses: ['created', 'running'] }, { limit: 1000, order: 'asc' });
+    if (!running.length) throw new ConflictError(`Conversation ${conversationId} has no active run to cancel`, 'NOTHING_TO_CANCEL');
+    return this.cancel(agentId, running.map((run) => run.id));
   }
 
   /** Marks the agent's running runs (or the ones named) cancelled; the loop stops before its next step. */

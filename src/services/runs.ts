@@ -1,4 +1,4 @@
-import { ConflictError } from '../errors.js';
+import { ConflictError, NotFoundError } from '../errors.js';
 import type { Message } from '../domain/message.js';
 import type { PageRequest } from '../domain/pagination.js';
 import type { Run, Step } from '../domain/run.js';
@@ -22,6 +22,13 @@ export class RunService {
 
   list(filter: RunListFilter, page: PageRequest): Promise<Run[]> {
     return this.store.repos.runs.list(filter, page);
+  }
+
+  /** A conversation's newest background run: the one a client resuming the conversation's stream wants. */
+  async latestBackgroundRunOf(agentId: string, conversationId: string): Promise<string> {
+    const [latest] = await this.store.repos.runs.list({ agentIds: [agentId], conversationId, background: true }, { limit: 1, order: 'desc' });
+    if (!latest) throw new NotFoundError('run', 'background', ` in conversation ${conversationId}: it has no background run to resume`);
+    return latest.id;
   }
 
   /** Deletes a finished run; an active one must be cancelled first. */

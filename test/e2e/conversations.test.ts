@@ -79,4 +79,53 @@ describe.each(DIALECTS)('conversations on %s', (dialect) => {
     await expectApiError(server.client.conversations.retrieve(made.id), 404, made.id);
     await expectApiError(server.client.conversations.create({ agent_id: 'agent-00000000-0000-4000-8000-000000000000' }), 404);
   });
+
+  it('forks a conversation from a copy of its context, up to a message', async () => {
+    const model = fake.script([reply.text('first answer'), reply.text('second answer'), reply.text('fork answer')]);
+    const agent = await server.client.agents.create({ model: model.handle });
+    const source = await server.client.conversations.create({ agent_id: agent.id });
+    await collect((await server.client.conversations.messages.create(source.id, { input: 'one' })) as any);
+    await collect((await server.client.conversations.messages.create(source.id, { input: 'two' })) as any);
+    const context = (await server.client.conversations.retrieve(source.id)).in_context_message_ids!;
+    expect(context).toHaveLength(5);
+    const fork = await server.client.conversations.fork(source.id, { message_id: context[2] });
+    expect(fork.id).not.toBe(source.id);
+    expect(fork.in_context_message_ids).toHaveLength(3);
+    expect(fork.in_context_message_ids!.some((id) => context.includes(id))).toBe(false);
+    await collect((await server.client.conversations.messages.create(fork.id, { input: 'three' })) as any);
+    const sent = JSON.stringify(model.requests[2]!.body.messages);
+    expect(sent).toContain('first answer');
+    expect(sent).not.toContain('second answer');
+    // The source goes on untouched.
+    expect((await server.client.conversations.retrieve(source.id)).in_context_message_ids).toEqual(context);
+  });
+
+  it('cancels, recompiles, compacts, resumes a background stream, and uses its own model', async () => {
+    const other = fake.script([reply.text('from the conversation model')]);
+    const model = fake.script([reply.stall(1_500, reply.text('slow')), reply.text('Background answer.'), reply.text('Summary of it.')]);
+    const agent = await server.client.agents.create({ model: model.handle });
+    const conversation = await server.client.conversations.create({ agent_id: agent.id, model: other.handle });
+    await collect((await server.client.conversations.messages.create(conversation.id, { input: 'which model?' })) as any);
+    expect(other.requests).toHaveLength(1);
+    expect(model.requests).toHaveLength(0);
+    await server.client.conversations.update(conversation.id, { model: null });
+
+    const slow = server.client.conversations.messages.create(conversation.id, { input: 'take your time' }).then((stream) => collect(stream as any));
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    const cancelled = await server.client.conversations.cancel(conversation.id);
+    expect(Object.values(cancelled)).toEqual(['cancelled']);
+    const slowChunks = await slow;
+    expect(slowChunks.find((chunk) => chunk.message_type === 'stop_reason')).toMatchObject({ stop_reason: 'cancelled' });
+    await expectApiError(server.client.conversations.cancel(conversation.id), 409);
+
+    await collect((await server.client.conversations.messages.create(conversation.id, { input: 'in the background', background: true })) as any);
+    const resumed = await collect((await server.client.conversations.messages.stream(conversation.id, { starting_after: 0 })) as any);
+    expect(resumed.some((chunk) => chunk.message_type === 'assistant_message' && chunk.content === 'Background answer.')).toBe(true);
+
+    const prompt = await server.client.conversations.recompile(conversation.id, { dry_run: true });
+    expect(prompt).toContain(`CONVERSATION_ID`);
+    const compacted = await server.client.conversations.messages.compact(conversation.id, { compaction_settings: { mode: 'all' } });
+    expect(compacted).toMatchObject({ summary: 'Summary of it.' });
+    expect(compacted.num_messages_after).toBeLessThan(compacted.num_messages_before!);
+  });
 });

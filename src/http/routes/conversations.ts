@@ -1,7 +1,10 @@
 import type { FastifyPluginAsync } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { z } from 'zod';
 import type { AppContext } from '../../app-context.js';
 import type { ConversationFields } from '../../domain/conversation.js';
+import { compactionSettingsSchema } from '../../schemas/agents.js';
+import { idSchema, queryBoolean } from '../../schemas/common.js';
 import {
   conversationIdParams,
   createConversationQuerySchema,
@@ -30,7 +33,24 @@ function fieldsOf(body: FieldsBody): ConversationFields {
 }
 
 /** `/v1/conversations`: an agent's threads, and sending to them (streamed unless `streaming: false`). */
-export function conversationRoutes({ conversations, messages, runStreams }: AppContext): FastifyPluginAsync {
+const agentQuery = z.object({ agent_id: idSchema('agent').nullish() });
+const agentBody = z.object({ agent_id: idSchema('agent').nullish(), compaction_settings: compactionSettingsSchema.nullish() }).nullish();
+const forkQuery = agentQuery.extend({ hidden: queryBoolean.optional(), message_id: idSchema('message').nullish() });
+const recompileQuery = agentQuery.extend({ dry_run: queryBoolean.optional() });
+const compactBody = agentBody;
+const resumeBody = z
+  .object({
+    agent_id: idSchema('agent').nullish(),
+    run_id: idSchema('run').nullish(),
+    otid: z.string().max(200).nullish(),
+    starting_after: z.number().int().min(0).optional(),
+    include_pings: z.boolean().nullish(),
+    poll_interval: z.number().min(0.01).max(10).nullish(),
+    batch_size: z.number().int().min(1).max(1000).nullish(),
+  })
+  .nullish();
+
+export function conversationRoutes({ conversations, messages, runStreams, runs }: AppContext): FastifyPluginAsync {
   return async (base) => {
     const app = base.withTypeProvider<ZodTypeProvider>();
 
@@ -72,6 +92,41 @@ export function conversationRoutes({ conversations, messages, runStreams }: AppC
         });
       }
       return respondWithStream(request, reply, runStreams, await messages.start(conversation.agentId, body, conversation.id), body);
+    });
+
+    app.post('/conversations/:conversation_id/cancel', { schema: { params: conversationIdParams, querystring: agentQuery } }, async (request) => {
+      const conversation = await conversations.resolve(request.params.conversation_id, request.query.agent_id);
+      return messages.cancelConversation(conversation.agentId, conversation.id);
+    });
+
+    app.post('/conversations/:conversation_id/fork', { schema: { params: conversationIdParams, querystring: forkQuery } }, async (request) => {
+      const conversation = await conversations.resolve(request.params.conversation_id, request.query.agent_id);
+      return toConversationWire(await conversations.fork(conversation, { hidden: request.query.hidden, messageId: request.query.message_id }));
+    });
+
+    app.post('/conversations/:conversation_id/recompile', { schema: { params: conversationIdParams, querystring: recompileQuery, body: agentBody } }, async (request) => {
+      const conversation = await conversations.resolve(request.params.conversation_id, request.body?.agent_id ?? request.query.agent_id);
+      return conversations.recompile(conversation, request.query.dry_run ?? false);
+    });
+
+    app.post('/conversations/:conversation_id/compact', { schema: { params: conversationIdParams, body: compactBody } }, async (request) => {
+      const conversation = await conversations.resolve(request.params.conversation_id, request.body?.agent_id);
+      const outcome = await messages.summarize(conversation.agentId, request.body?.compaction_settings ?? null, conversation.id);
+      return { summary: outcome.summary, num_messages_before: outcome.messagesBefore, num_messages_after: outcome.messagesAfter };
+    });
+
+    app.post('/conversations/:conversation_id/stream', { schema: { params: conversationIdParams, body: resumeBody } }, async (request, reply) => {
+      const body = request.body ?? {};
+      const conversation = await conversations.resolve(request.params.conversation_id, body.agent_id);
+      const runId = body.run_id ?? (await runs.latestBackgroundRunOf(conversation.agentId, conversation.id));
+      await runStreams.assertResumable(runId);
+      reply.hijack();
+      await runStreams.resume(reply.raw, runId, {
+        startingAfter: body.starting_after ?? 0,
+        includePings: body.include_pings ?? true,
+        pollIntervalMs: (body.poll_interval ?? 0.1) * 1000,
+        batchSize: body.batch_size ?? 100,
+      });
     });
 
     app.get('/conversations/:conversation_id/messages', { schema: { params: conversationIdParams, querystring: listConversationMessagesQuerySchema } }, async (request) => {
