@@ -7,9 +7,8 @@ import { agentIdParams, agentStateSchema, compactionSettingsSchema } from '../..
 import { toAgentState } from '../../serializers/agent-state.js';
 import { idSchema } from '../../schemas/common.js';
 import { lettaMessageSchema, lettaResponseSchema, listMessagesQuerySchema, sendMessagesRequestSchema, type SendMessagesRequest } from '../../schemas/messages.js';
-import { respondWithStream } from './message-streams.js';
+import { lettaResponseOf, respondWithStream } from './message-responses.js';
 import { toLettaMessages } from '../../serializers/letta-message.js';
-import { toLettaResponse } from '../../serializers/letta-response.js';
 import { toRunWire } from '../../serializers/run.js';
 
 export function agentMessageRoutes({ messages, runStreams, agents, runs }: AppContext): FastifyPluginAsync {
@@ -33,14 +32,7 @@ export function agentMessageRoutes({ messages, runStreams, agents, runs }: AppCo
         if (body.streaming) return stream(request, reply, request.params.agent_id, body);
         const streamOnly = (['stream_tokens', 'include_pings', 'background'] as const).find((field) => body[field] !== undefined);
         if (streamOnly) throw ValidationError.field(`body.${streamOnly}`, 'applies only to streaming requests (set streaming: true or use /messages/stream)');
-        const { runId, result } = await messages.send(request.params.agent_id, body);
-        if (result.error) throw result.error;
-        return toLettaResponse(result, runId, {
-          useAssistantMessage: body.use_assistant_message,
-          assistantMessageToolName: body.assistant_message_tool_name,
-          assistantMessageToolKwarg: body.assistant_message_tool_kwarg,
-          includeTypes: body.include_return_message_types,
-        });
+        return lettaResponseOf(await messages.send(request.params.agent_id, body), body);
       },
     );
 

@@ -16,8 +16,7 @@ import {
 import { sendMessagesRequestSchema } from '../../schemas/messages.js';
 import { toConversationWire } from '../../serializers/conversation.js';
 import { toLettaMessages } from '../../serializers/letta-message.js';
-import { toLettaResponse } from '../../serializers/letta-response.js';
-import { respondWithStream } from './message-streams.js';
+import { lettaResponseOf, respondWithStream } from './message-responses.js';
 
 type FieldsBody = { description?: string | null; summary?: string | null; model?: string | null; model_settings?: Record<string, unknown> | null; context_window_limit?: number | null } | null | undefined;
 
@@ -82,14 +81,7 @@ export function conversationRoutes({ conversations, messages, runStreams, runs }
       const body = request.body as typeof request.body & { agent_id?: string | null };
       const conversation = await conversations.resolve(request.params.conversation_id, body.agent_id);
       if (body.streaming === false) {
-        const { runId, result } = await messages.send(conversation.agentId, body, conversation.id);
-        if (result.error) throw result.error;
-        return toLettaResponse(result, runId, {
-          useAssistantMessage: body.use_assistant_message,
-          assistantMessageToolName: body.assistant_message_tool_name,
-          assistantMessageToolKwarg: body.assistant_message_tool_kwarg,
-          includeTypes: body.include_return_message_types,
-        });
+        return lettaResponseOf(await messages.send(conversation.agentId, body, conversation.id), body);
       }
       return respondWithStream(request, reply, runStreams, await messages.start(conversation.agentId, body, conversation.id), body);
     });

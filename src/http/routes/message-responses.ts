@@ -1,6 +1,7 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { SendMessagesRequest } from '../../schemas/messages.js';
-import type { StartedRun } from '../../services/messages.js';
+import { toLettaResponse } from '../../serializers/letta-response.js';
+import type { SendResult, StartedRun } from '../../services/messages.js';
 import type { RunStreams } from '../../streaming/background-runs.js';
 import { streamRun } from '../../streaming/stream-run.js';
 
@@ -20,4 +21,15 @@ export async function respondWithStream(request: FastifyRequest, reply: FastifyR
   // The run goes on if this client leaves; any client can resume it from /v1/runs/{id}/stream.
   runStreams.startBackground(run, options);
   await runStreams.resume(reply.raw, run.runId, { startingAfter: 0, includePings: options.includePings, pollIntervalMs: 50, batchSize: 200 });
+}
+
+/** Answers a non-streaming send with Letta's LettaResponse (a failed model call is the HTTP error). */
+export function lettaResponseOf({ runId, result }: SendResult, body: SendMessagesRequest) {
+  if (result.error) throw result.error;
+  return toLettaResponse(result, runId, {
+    useAssistantMessage: body.use_assistant_message,
+    assistantMessageToolName: body.assistant_message_tool_name,
+    assistantMessageToolKwarg: body.assistant_message_tool_kwarg,
+    includeTypes: body.include_return_message_types,
+  });
 }
