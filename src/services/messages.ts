@@ -306,6 +306,7 @@ export class MessageService {
     const repos = this.store.repos;
     const runner = new AgentToolRunner(repos, this.sandbox, this.archives, agentId);
     let agent: AgentRecord | undefined;
+    let agentTools: AgentTool[] | undefined;
     let toolsByName = new Map<string, AgentTool>();
     // The run holds the conversation's lock, so between its steps the context only grows by what
     // the run itself commits: later steps read just the messages they have not seen.
@@ -334,10 +335,11 @@ export class MessageService {
           const conversation = await repos.conversations.get(conversationId);
           conversationLabel = conversation.isDefault ? 'default' : conversation.id;
         }
-        agent = await repos.agents.get(agentId);
-        const [blocks, tools, ids] = await Promise.all([
+        // The agent's settings and toolset are read once per run; memory is read every step.
+        agent ??= await repos.agents.get(agentId);
+        const tools = (agentTools ??= (await repos.agents.toolsOf([agentId])).get(agentId) ?? []);
+        const [blocks, ids] = await Promise.all([
           repos.agents.blocksOf([agentId]).then((map) => map.get(agentId) ?? []),
-          repos.agents.toolsOf([agentId]).then((map) => map.get(agentId) ?? []),
           repos.agents.inContextIdsOfConversation(conversationId),
         ]);
         let [system, ...history] = await loadContext(ids);
