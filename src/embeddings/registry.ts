@@ -1,7 +1,7 @@
-import { GoogleGenAI } from '@google/genai';
+import type { GoogleGenAI } from '@google/genai';
 import OpenAI from 'openai';
 import type { ProviderSettings } from '../config.js';
-import { googleApiRoot } from '../providers/google/generate-content.js';
+import { createGoogleClient } from '../providers/google/generate-content.js';
 import type { BatchingOptions } from './batching.js';
 import { EmbeddingError, type Embedder } from './embedder.js';
 import { GoogleEmbedder } from './google.js';
@@ -159,15 +159,7 @@ export class EmbeddingRegistry {
   private google(): GoogleGenAI {
     const google = this.settings.google;
     if (!google) throw this.notConfigured('google_ai', 'GEMINI_API_KEY');
-    // The SDK adds the API version (`/v1beta`) itself; no retry options: retries are ours.
-    this.googleClient ??= new GoogleGenAI({
-      apiKey: google.apiKey,
-      httpOptions: {
-        ...(google.baseURL ? { baseUrl: googleApiRoot(google.baseURL) } : {}),
-        timeout: this.options.timeoutMs ?? REQUEST_TIMEOUT_MS,
-        ...(this.options.fetch ? { fetch: this.options.fetch } : {}),
-      },
-    });
+    this.googleClient ??= createGoogleClient(google, { timeoutMs: this.options.timeoutMs ?? REQUEST_TIMEOUT_MS, fetch: this.options.fetch });
     return this.googleClient;
   }
 

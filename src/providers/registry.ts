@@ -1,10 +1,10 @@
 import Anthropic from '@anthropic-ai/sdk';
-import { GoogleGenAI } from '@google/genai';
+import type { GoogleGenAI } from '@google/genai';
 import OpenAI from 'openai';
 import type { ProviderSettings } from '../config.js';
 import { ProviderError } from './errors.js';
 import { AnthropicMessagesModel } from './anthropic/messages.js';
-import { GeminiModel, googleApiRoot } from './google/generate-content.js';
+import { createGoogleClient, GeminiModel } from './google/generate-content.js';
 import type { ModelClient } from './model-client.js';
 import { OpenAIChatModel } from './openai/chat.js';
 
@@ -58,15 +58,7 @@ export class ProviderRegistry {
       case 'google_ai': {
         const google = this.settings.google;
         if (!google) throw this.notConfigured('google_ai', 'GEMINI_API_KEY');
-        // The SDK adds the API version (`/v1beta`) itself; no retries, as for the others.
-        this.googleClient ??= new GoogleGenAI({
-          apiKey: google.apiKey,
-          httpOptions: {
-            ...(google.baseURL ? { baseUrl: googleApiRoot(google.baseURL) } : {}),
-            timeout: this.options.timeoutMs ?? REQUEST_TIMEOUT_MS,
-            ...(this.options.fetch ? { fetch: this.options.fetch } : {}),
-          },
-        });
+        this.googleClient ??= createGoogleClient(google, { timeoutMs: this.options.timeoutMs ?? REQUEST_TIMEOUT_MS, fetch: this.options.fetch });
         return new GeminiModel(model, { provider: 'google_ai', client: this.googleClient });
       }
       default:

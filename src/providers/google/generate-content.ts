@@ -1,4 +1,4 @@
-import { ApiError, FunctionCallingConfigMode, ThinkingLevel, type GenerateContentConfig, type GenerateContentResponse, type GenerateContentResponseUsageMetadata, type GoogleGenAI, type Part } from '@google/genai';
+import { ApiError, FunctionCallingConfigMode, ThinkingLevel, type GenerateContentConfig, type GenerateContentResponse, type GenerateContentResponseUsageMetadata, GoogleGenAI, type Part } from '@google/genai';
 import { ProviderError, providerErrorFromStatus } from '../errors.js';
 import { emptyUsage, type ModelClient, type ModelRequest, type ModelResponse, type ModelStreamPart, type Usage } from '../model-client.js';
 import { LOCAL_CALL_ID_PREFIX, toGeminiContents } from './convert-contents.js';
@@ -47,6 +47,19 @@ function providerMessage(error: ApiError): string {
 /** A Gemini base URL without its API version, as the SDK wants it (the SDK adds `/v1beta`). */
 export function googleApiRoot(baseURL: string): string {
   return baseURL.replace(/\/+$/, '').replace(/\/v1(beta)?$/, '');
+}
+
+/** A Gemini API client for the configured key and base URL; retries are the caller's, not the SDK's. */
+export function createGoogleClient(settings: { apiKey: string; baseURL?: string }, options: { timeoutMs: number; fetch?: typeof fetch }): GoogleGenAI {
+  // The SDK adds the API version (`/v1beta`) itself.
+  return new GoogleGenAI({
+    apiKey: settings.apiKey,
+    httpOptions: {
+      ...(settings.baseURL ? { baseUrl: googleApiRoot(settings.baseURL) } : {}),
+      timeout: options.timeoutMs,
+      ...(options.fetch ? { fetch: options.fetch } : {}),
+    },
+  });
 }
 
 /** Gemini through the Gemini API's generateContent. */
