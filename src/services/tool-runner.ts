@@ -1,7 +1,6 @@
-import type { AgentRecord } from '../domain/agent.js';
-import type { Block } from '../domain/block.js';
 import { DEFAULT_RETURN_CHAR_LIMIT, isBuiltinTool, type Tool } from '../domain/tool.js';
 import type { ToolOutcome } from '../engine/agent-loop.js';
+import { toAgentState } from '../serializers/agent-state.js';
 import { toArchivalSearchResult } from '../serializers/archive.js';
 import type { Repositories } from '../store/repositories/index.js';
 import type { ArchiveService } from './archives.js';
@@ -16,22 +15,6 @@ export interface UserToolContext {
   agentState: Record<string, unknown> | null;
   /** Tools of different keys never share a process: the agent's id, or the environment's digest. */
   isolationKey: string;
-}
-
-/** The `agent_state` a sandboxed tool receives: the agent's identity and its memory, read-only. */
-export function agentStateForTool(agent: AgentRecord, blocks: Block[], tools: Tool[]): Record<string, unknown> {
-  return {
-    id: agent.id,
-    name: agent.name,
-    agent_type: agent.agentType,
-    description: agent.description,
-    system: agent.system,
-    metadata: agent.metadata,
-    timezone: agent.timezone,
-    tags: [],
-    tools: tools.map((tool) => ({ id: tool.id, name: tool.name })),
-    memory: { blocks: blocks.map((block) => ({ id: block.id, label: block.label, value: block.value, limit: block.limit, description: block.description, read_only: block.readOnly })) },
-  };
 }
 
 /** Runs a user tool's source in the sandbox; its result is cut to the tool's return_char_limit. */
@@ -105,6 +88,7 @@ export class AgentToolRunner {
       this.repos.agents.toolsOf([this.agentId]).then((map) => map.get(this.agentId) ?? []),
       this.repos.agents.secretsOf([this.agentId]).then((map) => map.get(this.agentId) ?? []),
     ]);
-    return { env: Object.fromEntries(secrets.map((secret) => [secret.key, secret.value])), agentState: agentStateForTool(agent, blocks, tools), isolationKey: this.agentId };
+    // Tools get the AgentState a client would (Letta's `agent_state`), as a read-only view.
+    return { env: Object.fromEntries(secrets.map((secret) => [secret.key, secret.value])), agentState: toAgentState({ ...agent, blocks, tools, secrets }), isolationKey: this.agentId };
   }
 }
