@@ -28,15 +28,7 @@ export interface Passage {
   updatedAt: string;
 }
 
-export interface NewPassage {
-  archiveId: string;
-  text: string;
-  tags: string[];
-  metadata: JsonObject;
-  embeddingHandle: string;
-  embedding: Float32Array;
-  createdAt?: string;
-}
+export type NewPassage = Pick<Passage, 'archiveId' | 'text' | 'tags' | 'metadata' | 'embeddingHandle' | 'embedding'> & { createdAt?: string };
 
 /** Filters of a passage listing or search, applied before the limit. */
 export interface PassageFilter {
