@@ -144,15 +144,16 @@ export class ArchiveService {
     return archiveId ? this.store.repos.archives.get(archiveId) : undefined;
   }
 
-  async listForAgent(agentId: string, filter: PassageFilter, page: PageRequest): Promise<Passage[]> {
+  /** A page of the agent's archival memory, with the archive it lives in (none before the first write). */
+  async listForAgent(agentId: string, filter: PassageFilter, page: PageRequest): Promise<{ archive?: Archive; passages: Passage[] }> {
     await this.store.repos.agents.assertExists(agentId);
     const archive = await this.agentArchive(agentId);
-    return archive ? this.store.repos.passages.list([archive.id], filter, page) : [];
+    return { archive, passages: archive ? await this.store.repos.passages.list([archive.id], filter, page) : [] };
   }
 
-  async insertForAgent(agentId: string, input: NewPassageInput): Promise<Passage[]> {
+  async insertForAgent(agentId: string, input: NewPassageInput): Promise<{ archive: Archive; passages: Passage[] }> {
     const archive = await this.ensureAgentArchive(agentId);
-    return this.insert(archive, [input], 'text');
+    return { archive, passages: await this.insert(archive, [input], 'text') };
   }
 
   async deleteForAgent(agentId: string, passageId: string): Promise<void> {

@@ -116,10 +116,8 @@ export function archiveRoutes({ archives, agents }: AppContext): FastifyPluginAs
       { schema: { params: agentIdParams, querystring: listArchivalMemoryQuerySchema, response: { 200: z.array(passageSchema) } } },
       async (request) => {
         const { before, after, limit, search, ascending } = request.query;
-        const agentId = request.params.agent_id;
-        const passages = await archives.listForAgent(agentId, { text: search }, { before, after, limit, order: ascending ? 'asc' : 'desc' });
-        const config = (await archives.agentArchive(agentId))?.embeddingConfig ?? null;
-        return passages.map((passage) => toPassageWire(passage, config));
+        const { archive, passages } = await archives.listForAgent(request.params.agent_id, { text: search }, { before, after, limit, order: ascending ? 'asc' : 'desc' });
+        return passages.map((passage) => toPassageWire(passage, archive?.embeddingConfig ?? null));
       },
     );
 
@@ -127,10 +125,8 @@ export function archiveRoutes({ archives, agents }: AppContext): FastifyPluginAs
       '/agents/:agent_id/archival-memory',
       { schema: { params: agentIdParams, body: createArchivalMemoryRequestSchema, response: { 200: z.array(passageSchema) } } },
       async (request) => {
-        const agentId = request.params.agent_id;
-        const passages = await archives.insertForAgent(agentId, request.body);
-        const config = (await archives.agentArchive(agentId))?.embeddingConfig ?? null;
-        return passages.map((passage) => toPassageWire(passage, config));
+        const { archive, passages } = await archives.insertForAgent(request.params.agent_id, request.body);
+        return passages.map((passage) => toPassageWire(passage, archive.embeddingConfig));
       },
     );
 
