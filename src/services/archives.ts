@@ -163,11 +163,11 @@ export class ArchiveService {
     await this.deletePassage(archive.id, passageId);
   }
 
-  async searchForAgent(agentId: string, query: Omit<PassageQuery, 'timezone'>): Promise<ScoredPassage[]> {
+  /** Searches the agent's archive, reading dates in the agent's timezone (returned, to show times in). */
+  async searchForAgent(agentId: string, query: Omit<PassageQuery, 'timezone'>): Promise<{ timezone: string; hits: ScoredPassage[] }> {
     const agent = await this.store.repos.agents.get(agentId);
     const archive = await this.agentArchive(agentId);
-    if (!archive) return [];
-    return this.search([archive], { ...query, timezone: agent.timezone });
+    return { timezone: agent.timezone, hits: archive ? await this.search([archive], { ...query, timezone: agent.timezone }) : [] };
   }
 
   /** `/v1/passages/search`: the agent's archive, the archive named, or every archive. */

@@ -66,9 +66,8 @@ export class AgentToolRunner {
         await this.archives.insertForAgent(this.agentId, { text, tags });
       },
       searchPassages: async (query) => {
-        const agent = await this.repos.agents.get(this.agentId);
-        const hits = await this.archives.searchForAgent(this.agentId, { ...query, fields: { start: 'start_datetime', end: 'end_datetime' } });
-        return hits.map((hit) => toArchivalSearchResult(hit.passage, agent.timezone));
+        const { timezone, hits } = await this.archives.searchForAgent(this.agentId, { ...query, fields: { start: 'start_datetime', end: 'end_datetime' } });
+        return hits.map((hit) => toArchivalSearchResult(hit.passage, timezone));
       },
       searchMessages: async (query) =>
         (await this.repos.messages.search(this.agentId, query)).map((message) => ({

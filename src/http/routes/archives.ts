@@ -132,8 +132,7 @@ export function archiveRoutes({ archives, agents }: AppContext): FastifyPluginAs
 
     app.get('/agents/:agent_id/archival-memory/search', { schema: { params: agentIdParams, querystring: searchArchivalMemoryQuerySchema } }, async (request) => {
       const query = request.query;
-      const agentId = request.params.agent_id;
-      const hits = await archives.searchForAgent(agentId, {
+      const { timezone, hits } = await archives.searchForAgent(request.params.agent_id, {
         query: query.query,
         topK: query.top_k ?? 10,
         tags: query.tags,
@@ -142,7 +141,6 @@ export function archiveRoutes({ archives, agents }: AppContext): FastifyPluginAs
         end: query.end_datetime,
         fields: { start: 'query.start_datetime', end: 'query.end_datetime' },
       });
-      const timezone = (await agents.get(agentId, new Set())).timezone;
       const results = hits.map((hit) => toArchivalSearchResult(hit.passage, timezone));
       return { results, count: results.length };
     });
