@@ -49,9 +49,6 @@ export class ScheduleService {
 
   async create(agentId: string, request: ScheduledRequest, input: ScheduleInput): Promise<ScheduledMessage> {
     const agent = await this.store.repos.agents.get(agentId);
-    // The send's own checks, now rather than at firing time.
-    const parsed = sendMessagesRequestSchema.safeParse({ messages: request.messages, ...(request.max_steps != null ? { max_steps: request.max_steps } : {}) });
-    if (!parsed.success) throw ValidationError.field(`body.${parsed.error.issues[0]?.path.join('.') ?? 'messages'}`, parsed.error.issues[0]?.message ?? 'is invalid');
     let schedule: Schedule;
     let next: string | null;
     if (input.type === 'recurring') {
