@@ -1,9 +1,9 @@
-import type { Agent, AgentSecret } from '../domain/agent.js';
+import { toolRulesWithApprovals, type Agent, type AgentSecret } from '../domain/agent.js';
 import type { AgentStateWire } from '../schemas/agents.js';
 import { toBlockWire } from './block.js';
 import { toLettaMessages } from './letta-message.js';
 import { toIdentityWire } from './identity.js';
-import { toolRulesWithApprovals, toToolWire } from './tool.js';
+import { toToolWire } from './tool.js';
 
 function toSecretWire(secret: AgentSecret) {
   return {

@@ -1,4 +1,3 @@
-import type { AgentTool, ToolRule } from '../domain/agent.js';
 import type { Tool } from '../domain/tool.js';
 import type { ToolOutcome } from '../engine/agent-loop.js';
 import { newId } from '../ids.js';
@@ -27,21 +26,6 @@ export function toToolWire(tool: Tool): ToolWire {
     created_at: tool.createdAt,
     updated_at: tool.updatedAt,
   };
-}
-
-/**
- * An agent's tool rules as Letta shows them, where approval is a `requires_approval` rule: the
- * agent's own setting for a tool (agent_tools.requires_approval) wins over a stored rule, and
- * the tool's default_requires_approval applies when the agent has none.
- */
-export function toolRulesWithApprovals(rules: ToolRule[], tools: AgentTool[]): ToolRule[] {
-  const declined = new Set(tools.filter((tool) => tool.requiresApproval === false).map((tool) => tool.name));
-  const kept = rules.filter((rule) => !(rule.type === 'requires_approval' && declined.has(rule.tool_name)));
-  const present = new Set(kept.filter((rule) => rule.type === 'requires_approval').map((rule) => rule.tool_name));
-  const added = tools
-    .filter((tool) => (tool.requiresApproval ?? tool.defaultRequiresApproval) === true && !present.has(tool.name))
-    .map((tool): ToolRule => ({ type: 'requires_approval', tool_name: tool.name, prompt_template: null }));
-  return [...kept, ...added];
 }
 
 /** `ToolExecutionResult`, what running one of an agent's tools directly returns. */

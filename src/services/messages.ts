@@ -1,4 +1,4 @@
-import type { AgentRecord, AgentTool, JsonObject } from '../domain/agent.js';
+import { toolRulesWithApprovals, type AgentRecord, type AgentTool, type JsonObject } from '../domain/agent.js';
 import { estimateTokens, messageTokens } from '../engine/compaction.js';
 import { compactConversation, type CompactionOutcome } from './compaction.js';
 import type { ContentPart, Message, NewMessage } from '../domain/message.js';
@@ -20,7 +20,6 @@ import { archivalStats, type ArchiveService } from './archives.js';
 import { INSTANCE_ID } from './run-supervisor.js';
 import { stepMessages } from './step-messages.js';
 import { AgentToolRunner } from './tool-runner.js';
-import { toolRulesWithApprovals } from '../serializers/tool.js';
 import type { Repositories } from '../store/repositories/index.js';
 import type { Store } from '../store/store.js';
 import type { ToolSandbox } from '../tools/sandbox/index.js';
