@@ -2,6 +2,7 @@ import type { Block } from '../../domain/block.js';
 import type { ToolOutcome } from '../../engine/agent-loop.js';
 import { MnemoError } from '../../errors.js';
 import { applyMemoryEdit, labelOf, MEMORY_EDIT_TOOLS, ToolFailure } from './memory.js';
+import { fetchWebpage, webSearch } from './web.js';
 
 /** What built-in tools may touch: the agent's memory and its message history. */
 export interface BuiltinToolPorts {
@@ -80,6 +81,11 @@ export async function executeBuiltinTool(name: string, args: Record<string, unkn
         if (!found.length) return { ok: true, result: 'No messages matched.' };
         return { ok: true, result: JSON.stringify(found.map((hit) => ({ role: hit.role, date: hit.date, content: clip(hit.text, SEARCH_HIT_CHARS) }))) };
       }
+      // As in Letta, web_search takes its Exa key from the server's environment.
+      case 'web_search':
+        return { ok: true, result: await webSearch(args, { exaApiKey: process.env.EXA_API_KEY }) };
+      case 'fetch_webpage':
+        return { ok: true, result: await fetchWebpage(args, {}) };
       default:
         throw new ToolFailure(`The tool ${name} is not available on this server yet`);
     }
