@@ -32,6 +32,8 @@ export interface Config {
   sandbox: SandboxConfig;
   /** How often each process looks for scheduled messages that are due (ms). */
   schedulePollMs: number;
+  /** The largest file an upload or agent-file import may carry (bytes). */
+  maxUploadBytes: number;
   logLevel: string;
 }
 
@@ -87,6 +89,7 @@ export function configFromEnv(env: Env = process.env): Config {
       memoryMb: positiveInteger(env, 'MNEMO_TOOL_MEMORY_MB', 512),
     },
     schedulePollMs: positiveInteger(env, 'MNEMO_SCHEDULE_POLL_MS', 1_000),
+    maxUploadBytes: positiveInteger(env, 'MNEMO_MAX_UPLOAD_MB', 50) * 1024 * 1024,
     logLevel: nonEmpty(env.MNEMO_LOG_LEVEL) ?? 'info',
   };
 }

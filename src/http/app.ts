@@ -1,4 +1,5 @@
 import Fastify, { type FastifyInstance } from 'fastify';
+import multipart from '@fastify/multipart';
 import swagger from '@fastify/swagger';
 import { jsonSchemaTransform, validatorCompiler } from 'fastify-type-provider-zod';
 import type { AppContext } from '../app-context.js';
@@ -46,6 +47,8 @@ export async function buildApp(context: AppContext, options: BuildAppOptions = {
   });
 
   registerErrorHandler(app, context.store.dialect);
+  // Uploads (folder files, agent-file imports) are read with request.file() / request.parts().
+  await app.register(multipart, { limits: { fileSize: context.config.maxUploadBytes, files: 1, fieldSize: 1024 * 1024 } });
   registerAuth(app, context.config.password);
 
   await app.register(swagger, {

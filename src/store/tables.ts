@@ -264,6 +264,8 @@ export interface ArchivesTable {
   embedding_config: JsonText | null;
   vector_db_provider: string;
   metadata: JsonText | null;
+  /** 'archival' (an agent's archival memory) or 'folder' (the passages of a folder's files). */
+  kind: Generated<ArchiveKind>;
   created_by_id: string | null;
   last_updated_by_id: string | null;
   created_at: Timestamp;
@@ -290,6 +292,8 @@ export interface PassagesTable {
   embedding_handle: string;
   embedding_dim: number;
   embedding: VectorValue;
+  /** The folder file the passage was cut from; null for archival memory. */
+  file_id: string | null;
   created_by_id: string | null;
   created_at: Timestamp;
   updated_at: Timestamp;
@@ -318,6 +322,64 @@ export interface ScheduledMessagesTable {
   updated_at: Timestamp;
 }
 
+export type ArchiveKind = 'archival' | 'folder';
+
+export interface FoldersTable {
+  id: string;
+  name: string;
+  description: string | null;
+  instructions: string | null;
+  metadata: JsonText | null;
+  embedding_config: JsonText;
+  archive_id: string;
+  created_by_id: string | null;
+  last_updated_by_id: string | null;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+}
+
+export interface FilesTable {
+  id: string;
+  folder_id: string;
+  file_name: string;
+  original_file_name: string;
+  file_path: string | null;
+  file_type: string;
+  file_size: number;
+  file_creation_date: string | null;
+  file_last_modified_date: string | null;
+  processing_status: string;
+  error_message: string | null;
+  total_chunks: number | null;
+  chunks_embedded: number | null;
+  /** The extracted text, once parsed. */
+  content: string | null;
+  owner_id: string | null;
+  heartbeat_at: Timestamp | null;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+}
+
+export interface AgentFoldersTable {
+  agent_id: string;
+  folder_id: string;
+  created_at: Timestamp;
+}
+
+export interface FileAgentsTable {
+  id: string;
+  agent_id: string;
+  file_id: string;
+  folder_id: string;
+  is_open: Flag;
+  visible_content: string | null;
+  start_line: number | null;
+  end_line: number | null;
+  last_accessed_at: Timestamp;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+}
+
 export interface Database {
   agents: AgentsTable;
   blocks: BlocksTable;
@@ -340,6 +402,10 @@ export interface Database {
   passages: PassagesTable;
   passage_tags: PassageTagsTable;
   scheduled_messages: ScheduledMessagesTable;
+  folders: FoldersTable;
+  files: FilesTable;
+  agent_folders: AgentFoldersTable;
+  file_agents: FileAgentsTable;
 }
 
 export type AgentRow = Selectable<AgentsTable>;
@@ -358,3 +424,6 @@ export type StepRow = Selectable<StepsTable>;
 export type ArchiveRow = Selectable<ArchivesTable>;
 export type PassageRow = Selectable<PassagesTable>;
 export type ScheduledMessageRow = Selectable<ScheduledMessagesTable>;
+export type FolderRow = Selectable<FoldersTable>;
+export type FileRow = Selectable<FilesTable>;
+export type FileAgentRow = Selectable<FileAgentsTable>;

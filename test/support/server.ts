@@ -20,6 +20,7 @@ export interface TestServer {
 export interface TestServerOptions {
   password?: string;
   toolTimeoutMs?: number;
+  maxUploadBytes?: number;
   providers?: ProviderSettings;
 }
 
@@ -35,6 +36,7 @@ export async function startTestServer(dialect: DialectName, options: TestServerO
     // Installed tool requirements are shared by every test server, so each set installs once.
     sandbox: { cacheDir: join(tmpdir(), 'mnemo-test-tool-cache'), timeoutMs: options.toolTimeoutMs ?? 10_000, memoryMb: 256 },
     schedulePollMs: 100,
+    maxUploadBytes: options.maxUploadBytes ?? 50 * 1024 * 1024,
     logLevel: 'silent',
   };
   const context = await createAppContext(config);
