@@ -17,6 +17,15 @@ const DEFAULT_CLIP_CHARS = 50_000;
 /** Sliding modes keep this share of the context window unless the settings say otherwise. */
 const DEFAULT_KEEP_SHARE = 0.3;
 
+/** Letta's "pick a summariser for me" handle; Mnemo resolves it to the conversation's own model. */
+const AUTO_SUMMARY_MODEL = 'letta/auto';
+
+/** The handle of the model the compaction settings name to write summaries; undefined means the conversation's own. */
+export function summaryModelHandle(settings: JsonObject | null): string | undefined {
+  const handle = typeof settings?.model === 'string' ? settings.model.trim() : '';
+  return handle && handle !== AUTO_SUMMARY_MODEL ? handle : undefined;
+}
+
 /**
  * Compacts a conversation's context window: the older messages are summarised by a model into one
  * summary (a hidden system alert right after the system message) and leave the context, while they

@@ -1,6 +1,6 @@
 import { toolRulesWithApprovals, type AgentRecord, type AgentTool, type JsonObject } from '../domain/agent.js';
 import { estimateTokens, messageTokens } from '../engine/compaction.js';
-import { compactConversation, type CompactionOutcome } from './compaction.js';
+import { compactConversation, summaryModelHandle, type CompactionOutcome } from './compaction.js';
 import type { ContentPart, Message, NewMessage } from '../domain/message.js';
 import type { PageRequest } from '../domain/pagination.js';
 import { runAgentLoop, type LoopObserver, type LoopPorts, type LoopResult, type ResumedCall } from '../engine/agent-loop.js';
@@ -215,7 +215,7 @@ export class MessageService {
 
   /** The model that writes summaries: the compaction settings' model, else the agent's own. */
   private async summariserFor(agent: AgentRecord | undefined, fallback: LoopPorts['model'], settings = agent?.compactionSettings ?? null): Promise<LoopPorts['model']> {
-    const handle = typeof settings?.model === 'string' && settings.model ? settings.model : undefined;
+    const handle = summaryModelHandle(settings);
     return handle ? this.providers.clientFor(await this.models.llmConfigFor(handle)) : fallback;
   }
 
