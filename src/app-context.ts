@@ -13,6 +13,7 @@ import { ToolService } from './services/tools.js';
 import { ArchiveService } from './services/archives.js';
 import { ScheduleService } from './services/schedules.js';
 import { ConversationService } from './services/conversations.js';
+import { AgentFileService } from './services/agent-files.js';
 import { EmbeddingRegistry } from './embeddings/index.js';
 import { passageVectorsFor } from './store/vector/index.js';
 import { ToolSandbox } from './tools/sandbox/index.js';
@@ -33,6 +34,7 @@ export interface AppContext {
   archives: ArchiveService;
   schedules: ScheduleService;
   conversations: ConversationService;
+  agentFiles: AgentFileService;
   /** Stops background work and closes the store. */
   close(): Promise<void>;
 }
@@ -61,6 +63,8 @@ export async function createAppContext(config: Config): Promise<AppContext> {
       archives,
       schedules,
       conversations: new ConversationService(store, agents),
+      // TODO(folders): pass the folder service (`folders.reindexFiles`) once it is wired here, so imported files are re-embedded.
+      agentFiles: new AgentFileService(store, models, (agentId) => agents.recompile(agentId), null),
       close: async () => {
         supervisor.stop();
         await schedules.stop();

@@ -6,6 +6,7 @@ import type { AppContext } from '../app-context.js';
 import { registerAuth } from './plugins/auth.js';
 import { registerErrorHandler } from './plugins/errors.js';
 import { agentExtraRoutes } from './routes/agent-extras.js';
+import { agentFileRoutes } from './routes/agent-files.js';
 import { agentMessageRoutes } from './routes/agent-messages.js';
 import { agentRoutes } from './routes/agents.js';
 import { archiveRoutes } from './routes/archives.js';
@@ -71,6 +72,7 @@ export async function buildApp(context: AppContext, options: BuildAppOptions = {
   await app.register(archiveRoutes(context), { prefix: '/v1' });
   await app.register(scheduleRoutes(context), { prefix: '/v1' });
   await app.register(conversationRoutes(context), { prefix: '/v1' });
+  await app.register(agentFileRoutes(context), { prefix: '/v1' });
   await app.register(agentExtraRoutes(context), { prefix: '/v1' });
   return app;
 }

@@ -1,5 +1,6 @@
 import type { StoreDialect } from '../dialects/dialect.js';
 import type { Executor } from '../store.js';
+import { AgentFileRepository } from './agent-files.js';
 import { AgentRepository } from './agents.js';
 import { ArchiveRepository } from './archives.js';
 import { BlockRepository } from './blocks.js';
@@ -27,6 +28,7 @@ export interface Repositories {
   passages: PassageRepository;
   schedules: ScheduleRepository;
   conversations: ConversationRepository;
+  agentFiles: AgentFileRepository;
 }
 
 export function createRepositories(db: Executor, dialect: StoreDialect): Repositories {
@@ -43,5 +45,6 @@ export function createRepositories(db: Executor, dialect: StoreDialect): Reposit
     passages: new PassageRepository(db, dialect),
     schedules: new ScheduleRepository(db, dialect),
     conversations: new ConversationRepository(db, dialect),
+    agentFiles: new AgentFileRepository(db, dialect),
   };
 }
