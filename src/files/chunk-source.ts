@@ -1,6 +1,7 @@
 /**
  * The chunker, as plain JavaScript source for the file worker (see worker-source.ts for why the
- * worker is source text). It defines `chunkText(text, rules, budget, overlap, tokenizer)`:
+ * worker is source text). It defines `chunkText(text, rules, budget, overlap, tokenizer)`, which
+ * answers where the chunks are: a Uint32Array of start and end offsets into `text`, two per chunk.
  *
  * 1. The text is cut into units covering it end to end: lines, with runs of blank lines joined
  *    to the line before. Each unit ranks the boundary before it by `rules` (`markdown`, `code` or
@@ -184,7 +185,7 @@ function splitWords(segment) {
 function pack(text, units, budget, overlap, tokenizer) {
   const { starts, ends, ranks, tokens } = units;
   const count = starts.length;
-  const chunks = [];
+  const offsets = [];
   let first = 0; // the chunk's first unit, overlap included
   let fresh = 0; // the first unit in no chunk yet
   while (fresh < count) {
@@ -197,11 +198,11 @@ function pack(text, units, budget, overlap, tokenizer) {
       else if (first < fresh) first += 1;
       else break;
     }
-    chunks.push(text.slice(starts[first], ends[end - 1]));
+    offsets.push(starts[first], ends[end - 1]);
     fresh = end;
     first = overlapStart(first, end);
   }
-  return chunks;
+  return Uint32Array.from(offsets);
 
   /** Among the ends after fresh that leave the chunk at least half full, the best-ranked (last on ties). */
   function bestEnd(first, fresh, stop) {

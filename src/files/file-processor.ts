@@ -27,7 +27,7 @@ export interface ChunkOptions {
 export interface FileProcessorOptions {
   /** Worker threads parsing at once; default 1. */
   workers?: number;
-  /** A file still parsing after this long fails with a FileParseError; default 2 minutes. */
+  /** A file still parsing after this long (the worker's start not counted) fails with a FileParseError; default 2 minutes. */
   timeoutMs?: number;
   /** Heap limit of each worker, so that a hostile file fails alone instead of taking the server down; default 1024 MB. */
   memoryLimitMb?: number;
@@ -58,12 +58,13 @@ interface Job {
   reject: (error: Error) => void;
 }
 
-type WorkerReply = { id: number; text: string; chunks: string[] } | { id: number; error: string; parse: boolean };
+type WorkerReply = { ready: true } | { id: number; text: string; offsets: Uint32Array } | { id: number; error: string; parse: boolean };
 
 interface Running {
   id: number;
   job: Job;
-  timer: NodeJS.Timeout;
+  /** Set once the worker is loaded: loading the tokenizer does not count towards the timeout. */
+  timer?: NodeJS.Timeout;
 }
 
 /** Absolute paths of the packages, so the eval'd worker finds them from `src/` or `dist/` alike. */
@@ -88,6 +89,12 @@ function chunkSettings(options: ChunkOptions): { chunkTokens: number; overlapTok
   return { chunkTokens, overlapTokens };
 }
 
+function chunksOf(text: string, offsets: Uint32Array): string[] {
+  const chunks: string[] = [];
+  for (let index = 0; index < offsets.length; index += 2) chunks.push(text.slice(offsets[index], offsets[index + 1]));
+  return chunks;
+}
+
 /**
  * Parses and chunks files off the main thread, in worker threads started on first use and
  * reused; requests beyond the free workers wait in order. An idle worker does not keep the
@@ -98,6 +105,7 @@ export class FileProcessor {
   private readonly timeoutMs: number;
   private readonly memoryLimitMb: number;
   private readonly idle: Worker[] = [];
+  private readonly loading = new Set<Worker>();
   private readonly running = new Map<Worker, Running>();
   private readonly queue: Job[] = [];
   private nextId = 0;
@@ -141,13 +149,17 @@ export class FileProcessor {
     while (this.queue.length > 0 && (this.idle.length > 0 || this.running.size < this.size)) {
       const worker = this.idle.pop() ?? this.startWorker();
       const job = this.queue.shift()!;
-      const id = ++this.nextId;
-      const timer = setTimeout(() => this.timeOut(worker), this.timeoutMs);
-      timer.unref();
-      this.running.set(worker, { id, job, timer });
+      const running: Running = { id: ++this.nextId, job };
+      this.running.set(worker, running);
+      if (!this.loading.has(worker)) this.startTimer(worker, running);
       worker.ref();
-      worker.postMessage({ id, ...job.message }, [job.message.bytes.buffer]);
+      worker.postMessage({ id: running.id, ...job.message }, [job.message.bytes.buffer]);
     }
+  }
+
+  private startTimer(worker: Worker, running: Running): void {
+    running.timer = setTimeout(() => this.timeOut(worker), this.timeoutMs);
+    running.timer.unref();
   }
 
   private startWorker(): Worker {
@@ -157,7 +169,13 @@ export class FileProcessor {
       name: 'mnemo-files',
       resourceLimits: { maxOldGenerationSizeMb: this.memoryLimitMb },
     });
-    worker.on('message', (reply: WorkerReply) => this.settle(worker, reply));
+    this.loading.add(worker);
+    worker.on('message', (reply: WorkerReply) => {
+      if (!('ready' in reply)) return this.settle(worker, reply);
+      this.loading.delete(worker);
+      const running = this.running.get(worker);
+      if (running) this.startTimer(worker, running);
+    });
     worker.on('error', (error: Error & { code?: string }) => {
       const failure =
         error.code === 'ERR_WORKER_OUT_OF_MEMORY'
@@ -169,11 +187,11 @@ export class FileProcessor {
     return worker;
   }
 
-  private settle(worker: Worker, reply: WorkerReply): void {
+  private settle(worker: Worker, reply: Exclude<WorkerReply, { ready: true }>): void {
     if (this.running.get(worker)?.id !== reply.id) return;
     this.finish(worker, (job) => {
       if ('error' in reply) job.reject(reply.parse ? new FileParseError(reply.error) : new Error(`mnemo: parsing the file failed: ${reply.error}`));
-      else job.resolve({ text: reply.text, chunks: reply.chunks });
+      else job.resolve({ text: reply.text, chunks: chunksOf(reply.text, reply.offsets) });
     });
     worker.unref();
     this.idle.push(worker);
@@ -181,12 +199,13 @@ export class FileProcessor {
   }
 
   private timeOut(worker: Worker): void {
-    this.discard(worker, new FileParseError(`parsing the file took longer than ${Math.round(this.timeoutMs / 1000)} s`));
+    this.discard(worker, new FileParseError(`parsing the file took longer than ${this.timeoutMs / 1000} s`));
     void worker.terminate();
   }
 
   /** Drops a worker that failed or was stopped; its file gets `failure`, and waiting files a new worker. */
   private discard(worker: Worker, failure: Error): void {
+    this.loading.delete(worker);
     const index = this.idle.indexOf(worker);
     if (index !== -1) this.idle.splice(index, 1);
     this.finish(worker, (job) => job.reject(failure));

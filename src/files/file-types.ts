@@ -109,7 +109,7 @@ function extensionOf(fileName: string): string | undefined {
 
 function typeFromMimeType(declared: string): FileType | null {
   const mimeType = declared.split(';')[0].trim().toLowerCase();
-  const kind = BY_MIME_TYPE[mimeType] ?? (/^text\/x-[a-z0-9+#-]+$/.test(mimeType) ? 'code' : undefined);
+  const kind = Object.hasOwn(BY_MIME_TYPE, mimeType) ? BY_MIME_TYPE[mimeType] : /^text\/x-[a-z0-9+#.-]+$/.test(mimeType) ? 'code' : undefined;
   return kind ? { kind, mimeType } : null;
 }
 

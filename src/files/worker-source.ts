@@ -8,9 +8,11 @@ import { EXTRACT_SOURCE } from './extract-source.js';
  * and loads the parsers and the tokenizer from the absolute paths in `workerData`
  * (file-processor.ts).
  *
- * Protocol: the parent sends `{ id, bytes, kind, rules, chunkTokens, overlapTokens }` and gets back
- * `{ id, text, chunks }`, or `{ id, error, parse }` where `parse` is true when the content is at
- * fault (FileParseError) and false when the worker itself failed.
+ * Protocol: once loaded, the worker sends `{ ready: true }`. The parent sends `{ id, bytes, kind, rules, chunkTokens, overlapTokens }` and gets back
+ * `{ id, text, offsets }`, or `{ id, error, parse }` where `parse` is true when the content is at
+ * fault (FileParseError) and false when the worker itself failed. `offsets` is a transferred
+ * Uint32Array with a start and an end in `text` per chunk: the chunks cross to the parent as
+ * slices of the text, not as copies.
  */
 export const FILE_WORKER_SOURCE = String.raw`
 'use strict';
@@ -43,11 +45,12 @@ parentPort.on('message', async ({ id, bytes, kind, rules, chunkTokens, overlapTo
   try {
     const text = await extractText(bytes, kind, packages);
     if (text.trim() === '') throw new FileParseFailure('the file has no text');
-    const chunks = chunkText(text, rules, chunkTokens, overlapTokens, tokenizer);
-    parentPort.postMessage({ id, text, chunks });
+    const offsets = chunkText(text, rules, chunkTokens, overlapTokens, tokenizer);
+    parentPort.postMessage({ id, text, offsets }, [offsets.buffer]);
   } catch (error) {
     const parse = error instanceof FileParseFailure;
     parentPort.postMessage({ id, parse, error: parse ? error.message : String((error && error.stack) || error) });
   }
 });
+parentPort.postMessage({ ready: true });
 `;
