@@ -17,10 +17,10 @@ import type { ApprovalCreate, SendMessagesRequest } from '../schemas/messages.js
 import type { ModelResolver } from './agents.js';
 import { pendingApprovalIn, resumeCalls, type PendingApproval } from './approvals.js';
 import { archivalStats, type ArchiveService } from './archives.js';
+import { RunContext } from './run-context.js';
 import { INSTANCE_ID } from './run-supervisor.js';
 import { stepMessages } from './step-messages.js';
 import { AgentToolRunner } from './tool-runner.js';
-import type { Repositories } from '../store/repositories/index.js';
 import type { Store } from '../store/store.js';
 import type { ToolSandbox } from '../tools/sandbox/index.js';
 
@@ -134,26 +134,31 @@ export class MessageService {
   ) {}
 
   async send(agentId: string, request: SendMessagesRequest, conversationId?: string): Promise<SendResult> {
-    const run = await this.start(agentId, request, conversationId);
+    // The caller waits for the run, which checks for a pending approval in its turn: no need to check early.
+    const run = await this.start(agentId, request, conversationId, { refuseEarly: false });
     return { runId: run.runId, result: await run.execute() };
   }
 
   /**
    * Validates the request and records its run, so a streaming caller knows the run id before any
-   * output; `execute` then waits its turn on the conversation and runs the loop.
+   * output; `execute` then waits its turn on the conversation and runs the loop. `refuseEarly`
+   * checks for a pending approval before the run is recorded too, so a caller that does not wait
+   * for `execute` hears of a refused send at once.
    */
-  async start(agentId: string, request: SendMessagesRequest, target?: string): Promise<StartedRun> {
+  async start(agentId: string, request: SendMessagesRequest, target?: string, { refuseEarly = true } = {}): Promise<StartedRun> {
     const input = requestInput(request);
     const agent = await this.store.repos.agents.get(agentId);
     const conversationId = target ?? (await this.store.repos.agents.defaultConversationId(agentId));
     // The request's model wins, then the conversation's own, then the agent's.
     const conversation = target ? await this.store.repos.conversations.get(target) : undefined;
+    // The prompt names the thread: "default" for the agent's own, else the conversation's id.
+    const conversationLabel = conversation && !conversation.isDefault ? conversation.id : 'default';
     let llmConfig = request.override_model ? await this.overrideConfig(request.override_model) : conversation?.model ? await this.models.llmConfigFor(conversation.model) : agent.llmConfig;
     if (conversation?.contextWindowLimit) llmConfig = { ...llmConfig, context_window: conversation.contextWindowLimit };
     const model = this.providers.clientFor(llmConfig);
     this.locks.assertRoom(conversationId);
-    // Checked now so the caller hears of a refused send at once; checked again in turn, authoritatively.
-    resumeOf(await this.pendingApproval(conversationId), input.approval);
+    // Checked again in turn, authoritatively.
+    if (refuseEarly) resumeOf(await this.pendingApproval(conversationId), input.approval);
     const run = await this.store.repos.runs.create({ agentId, conversationId, background: Boolean(request.background), requestConfig: { max_steps: request.max_steps }, owner: INSTANCE_ID });
     const clientTools: ToolDefinition[] = (request.client_tools ?? []).map((tool) => ({
       name: tool.name,
@@ -172,17 +177,17 @@ export class MessageService {
         result = await this.locks.run(conversationId, run.id, () =>
           this.store.dialect.withCrossProcessLock(this.store.db, `conversation:${conversationId}`, async () => {
             // The context as the run finds it: checked for a pending approval, then the first step's context.
-            const found = await this.store.repos.messages.contextWindow(conversationId, await this.store.repos.agents.inContextIdsOfConversation(conversationId));
-            const resume = resumeOf(pendingApprovalIn(found.slice(-2)), input.approval);
+            const context = await RunContext.open(this.store, conversationId);
+            const resume = resumeOf(pendingApprovalIn((await context.window()).slice(-2)), input.approval);
             const scope = { agentId, conversationId, runId: run.id };
             const inputs = input.messages.map((message) => ({ ...message, ...scope }));
             // An approval's answer is stored now; messages sent with it follow the results of the calls.
-            const appended = resume
-              ? await this.appendToContext(conversationId, [
-                  { ...scope, role: 'approval', content: [], approvals: resume.answer, toolCallId: resume.pending.request.id, stepId: resume.pending.request.stepId, otid: input.approval?.otid },
-                ])
-              : await this.appendToContext(conversationId, inputs);
-            const ports = this.portsFor(agentId, conversationId, run.id, model, llmConfig, clientTools, [...found, ...appended], resume ? { stepId: resume.pending.request.stepId, followUps: inputs } : undefined);
+            await context.append(
+              resume
+                ? [{ ...scope, role: 'approval', content: [], approvals: resume.answer, toolCallId: resume.pending.request.id, stepId: resume.pending.request.stepId, otid: input.approval?.otid }]
+                : inputs,
+            );
+            const ports = this.portsFor(agentId, context, conversationLabel, run.id, model, llmConfig, clientTools, resume ? { stepId: resume.pending.request.stepId, followUps: inputs } : undefined);
             return runAgentLoop(ports, request.max_steps, observer, resume?.calls);
           }),
         );
@@ -272,17 +277,6 @@ export class MessageService {
     return this.store.repos.messages.list({ agentId, conversationId: target }, page);
   }
 
-  /** Inserts messages (and anything `alongside` writes) and appends them to the context window, atomically. */
-  private async appendToContext(conversationId: string, messages: NewMessage[], alongside?: (repos: Repositories) => Promise<void>): Promise<Message[]> {
-    return this.store.transaction(async (repos) => {
-      await alongside?.(repos);
-      const inserted = await repos.messages.insertMany(messages);
-      const ids = await repos.agents.inContextIdsOfConversation(conversationId);
-      await repos.agents.setInContextMessageIds(conversationId, [...ids, ...inserted.map((message) => message.id)]);
-      return inserted;
-    });
-  }
-
   private async overrideConfig(handle: string): Promise<Record<string, unknown>> {
     try {
       return await this.models.llmConfigFor(handle);
@@ -294,32 +288,26 @@ export class MessageService {
 
   private portsFor(
     agentId: string,
-    conversationId: string,
+    context: RunContext,
+    conversationLabel: string,
     runId: string,
     model: LoopPorts['model'],
     llmConfig: Record<string, unknown>,
     clientTools: ToolDefinition[],
-    initialContext: Message[],
     resume?: { stepId: string | null; followUps: NewMessage[] },
   ): LoopPorts {
     const repos = this.store.repos;
+    const conversationId = context.conversationId;
     const runner = new AgentToolRunner(repos, this.sandbox, this.archives, agentId);
     let agent: AgentRecord | undefined;
     let agentTools: AgentTool[] | undefined;
     let toolsByName = new Map<string, AgentTool>();
-    // The run holds the conversation's lock, so between its steps the context only grows by what
-    // the run itself commits: later steps read just the messages they have not seen.
-    let context: Message[] = initialContext;
-    const loadContext = async (ids: string[]): Promise<Message[]> => {
-      const known = context.length > 0 && context.length <= ids.length && context.every((message, index) => message.id === ids[index]);
-      if (!known) context = await repos.messages.contextWindow(conversationId, ids);
-      else if (context.length < ids.length) context = [...context, ...(await repos.messages.inOrder(ids.slice(context.length)))];
-      return context;
-    };
     const contextWindow = typeof llmConfig.context_window === 'number' ? llmConfig.context_window : undefined;
-    // The prompt names the thread: "default" for the agent's own, else the conversation's id.
-    let conversationLabel: string | undefined;
-    const compact = async () => compactConversation(this.store, { agentId, conversationId, contextWindow: contextWindow ?? DEFAULT_CONTEXT_WINDOW }, await this.summariserFor(agent, model), agent?.compactionSettings ?? null);
+    const compact = async () => {
+      const outcome = await compactConversation(this.store, { agentId, conversationId, contextWindow: contextWindow ?? DEFAULT_CONTEXT_WINDOW }, await this.summariserFor(agent, model), agent?.compactionSettings ?? null);
+      context.invalidate();
+      return outcome;
+    };
     return {
       model,
       compact: async () => {
@@ -330,21 +318,15 @@ export class MessageService {
       // needs asking whether one of them cancelled it.
       isCancelled: async () => this.store.dialect.sharedByProcesses && (await repos.runs.status(runId)) === 'cancelled',
       prepare: async () => {
-        if (!conversationLabel) {
-          const conversation = await repos.conversations.get(conversationId);
-          conversationLabel = conversation.isDefault ? 'default' : conversation.id;
-        }
         // The agent's settings and toolset are read once per run; memory is read every step.
         agent ??= await repos.agents.get(agentId);
         const tools = (agentTools ??= (await repos.agents.toolsOf([agentId])).get(agentId) ?? []);
-        const [blocks, ids] = await Promise.all([
-          repos.agents.blocksOf([agentId]).then((map) => map.get(agentId) ?? []),
-          repos.agents.inContextIdsOfConversation(conversationId),
-        ]);
-        let [system, ...history] = await loadContext(ids);
+        const blocks = (await repos.agents.blocksOf([agentId])).get(agentId) ?? [];
+        let [system, ...history] = await context.window();
         // Compact before the model sees a context that would (nearly) fill its window.
         if (contextWindow && contextTokens(system, history, tools) > contextWindow * COMPACT_AT) {
-          if ((await compact()).messagesAfter < ids.length) [system, ...history] = await loadContext(await repos.agents.inContextIdsOfConversation(conversationId));
+          await compact();
+          [system, ...history] = await context.window();
         }
         // Keep the stored prompt (and its "last recompiled" time, which prompt caches key on) until
         // the memory in it changes; only then recompile and rewrite it.
@@ -403,7 +385,7 @@ export class MessageService {
         const messages = stepMessages(step, { agentId, conversationId, runId, stepId, timezone: agent?.timezone ?? 'UTC', modelId: String(model.modelId) });
         if (!step.response && resume) messages.push(...resume.followUps);
         const response = step.response;
-        return this.appendToContext(conversationId, messages, async (repos) => {
+        return context.append(messages, async (repos) => {
           if (!response) return;
           await repos.steps.insert({
             id: stepId,

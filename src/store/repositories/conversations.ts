@@ -106,6 +106,20 @@ export class ConversationRepository {
     return toConversation(row);
   }
 
+  /**
+   * Sets a conversation's in-context message ids if they are still `expected` (a compare-and-set);
+   * false when something else changed them since.
+   */
+  async replaceInContextIds(id: string, expected: string[], next: string[]): Promise<boolean> {
+    const result = await this.db
+      .updateTable('conversations')
+      .set({ in_context_message_ids: encodeJson(next), updated_at: now() })
+      .where('id', '=', id)
+      .where('in_context_message_ids', '=', encodeJson(expected))
+      .executeTakeFirst();
+    return Number(result.numUpdatedRows) > 0;
+  }
+
   async delete(id: string): Promise<void> {
     await this.db.deleteFrom('conversations').where('id', '=', id).where('is_default', '=', 0).execute();
   }

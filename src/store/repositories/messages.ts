@@ -104,17 +104,21 @@ export class MessageRepository {
 
   /**
    * A conversation's context window in order. Normally the window is the system message plus a
-   * run of recent messages, so they are read by seq range with fixed SQL (an `id in (...)` of a
-   * changing length is a new statement to prepare every step); anything else falls back to ids.
+   * run of recent messages, so they are read by seq range, from the second message's, with fixed SQL
+   * (an `id in (...)` of a changing length is a new statement to prepare every step); anything else
+   * falls back to ids.
    */
   async contextWindow(conversationId: string, ids: string[]): Promise<Message[]> {
     if (ids.length < 3) return this.inOrder(ids);
-    const anchor = await this.db.selectFrom('messages').select('seq').where('id', '=', ids[1]!).executeTakeFirst();
-    if (!anchor) return this.inOrder(ids);
     const rows = await this.db
       .selectFrom('messages')
       .selectAll()
-      .where((eb) => eb.or([eb('id', '=', ids[0]!), eb.and([eb('conversation_id', '=', conversationId), eb('seq', '>=', anchor.seq)])]))
+      .where((eb) =>
+        eb.or([
+          eb('id', '=', ids[0]!),
+          eb.and([eb('conversation_id', '=', conversationId), eb('seq', '>=', eb.selectFrom('messages').select('seq').where('id', '=', ids[1]!))]),
+        ]),
+      )
       .execute();
     const byId = new Map(rows.map((row) => [row.id, row]));
     if (ids.some((id) => !byId.has(id))) return this.inOrder(ids);
