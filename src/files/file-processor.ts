@@ -104,6 +104,7 @@ export class FileProcessor {
   private readonly size: number;
   private readonly timeoutMs: number;
   private readonly memoryLimitMb: number;
+  private readonly packages = packagePaths();
   private readonly idle: Worker[] = [];
   private readonly loading = new Set<Worker>();
   private readonly running = new Map<Worker, Running>();
@@ -165,7 +166,7 @@ export class FileProcessor {
   private startWorker(): Worker {
     const worker = new Worker(FILE_WORKER_SOURCE, {
       eval: true,
-      workerData: packagePaths(),
+      workerData: this.packages,
       name: 'mnemo-files',
       resourceLimits: { maxOldGenerationSizeMb: this.memoryLimitMb },
     });

@@ -98,6 +98,18 @@ describe('FileProcessor: limits and shutdown', () => {
     }
   });
 
+  it('fails a file that needs more memory than the worker may use, and carries on with a new worker', async () => {
+    const processor = new FileProcessor({ memoryLimitMb: 32 });
+    try {
+      const failure = processor.extract(largeFile(), TEXT);
+      await expect(failure).rejects.toBeInstanceOf(FileParseError);
+      await expect(failure).rejects.toThrow('the file needs more than 32 MB of memory to parse');
+      expect((await processor.extract(encoder.encode('small enough'), TEXT)).text).toBe('small enough');
+    } finally {
+      await processor.close();
+    }
+  });
+
   it('rejects files still waiting when it closes, and any file after', async () => {
     const processor = new FileProcessor();
     const outcomes = [processor.extract(largeFile(), TEXT), processor.extract(encoder.encode('queued'), TEXT)].map((file) =>
