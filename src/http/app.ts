@@ -18,6 +18,7 @@ import { runRoutes } from './routes/runs.js';
 import { scheduleRoutes } from './routes/schedules.js';
 import { identityRoutes } from './routes/identities.js';
 import { tagRoutes } from './routes/tags.js';
+import { messageRoutes } from './routes/messages.js';
 import { modelRoutes } from './routes/models.js';
 import { toolRoutes } from './routes/tools.js';
 
@@ -74,5 +75,6 @@ export async function buildApp(context: AppContext, options: BuildAppOptions = {
   await app.register(conversationRoutes(context), { prefix: '/v1' });
   await app.register(agentFileRoutes(context), { prefix: '/v1' });
   await app.register(agentExtraRoutes(context), { prefix: '/v1' });
+  await app.register(messageRoutes(context), { prefix: '/v1' });
   return app;
 }

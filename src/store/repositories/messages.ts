@@ -5,6 +5,8 @@ import type { StoreDialect } from '../dialects/dialect.js';
 import { decodeJson, encodeJson, encodeJsonOrNull, flag, fromFlag, now } from '../json.js';
 import type { Executor } from '../store.js';
 import type { MessageRow } from '../tables.js';
+import { paginate } from '../pagination.js';
+import type { PageRequest } from '../../domain/pagination.js';
 
 export function toMessage(row: MessageRow): Message {
   return {
@@ -151,6 +153,24 @@ export class MessageRepository {
     if (query.endDate) builder = builder.where('created_at', '<=', query.endDate);
     const rows = await builder.orderBy('seq', 'desc').limit(query.limit).execute();
     return rows.map(toMessage);
+  }
+
+  /** Messages of every agent in store order, optionally of one conversation (`GET /v1/messages`). */
+  async listAcrossAgents(filter: { conversationId?: string | null }, page: PageRequest): Promise<Message[]> {
+    let query = this.db.selectFrom('messages').selectAll('messages');
+    if (filter.conversationId) query = query.where('messages.conversation_id', '=', filter.conversationId);
+    return (await paginate(this.db, 'messages', query, page, 'seq')).map(toMessage);
+  }
+
+  /** Messages of any agent (or of one agent or conversation) whose content holds every word, newest first. */
+  async searchWords(query: { words: string[]; roles: string[]; limit: number; agentId?: string | null; conversationId?: string | null; startDate?: string | null; endDate?: string | null }): Promise<Message[]> {
+    let builder = this.db.selectFrom('messages').selectAll().where('role', 'in', query.roles);
+    for (const word of query.words) builder = builder.where((eb) => this.dialect.containsIgnoringCase(eb.ref('content'), word));
+    if (query.agentId) builder = builder.where('agent_id', '=', query.agentId);
+    if (query.conversationId) builder = builder.where('conversation_id', '=', query.conversationId);
+    if (query.startDate) builder = builder.where('created_at', '>=', query.startDate);
+    if (query.endDate) builder = builder.where('created_at', '<=', query.endDate);
+    return (await builder.orderBy('seq', 'desc').limit(query.limit).execute()).map(toMessage);
   }
 
   async countForAgent(agentId: string): Promise<number> {
