@@ -34,7 +34,7 @@ export function parseAgentFile(text: string): AgentFile {
 }
 
 /** Duplicate ids anywhere in the file, references to ids the file does not define, and mismatched links. */
-export function referenceIssues(file: AgentFile): ValidationIssue[] {
+function referenceIssues(file: AgentFile): ValidationIssue[] {
   const issues: ValidationIssue[] = [];
   const seen = new Map<string, string>();
   const define = (id: string, path: string) => {

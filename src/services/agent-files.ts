@@ -35,9 +35,9 @@ export interface ImportOptions {
   secrets?: Record<string, string> | null;
 }
 
-/** Re-embeds imported files in the background (the folder service). */
+/** Queues imported files to be embedded again in the background (the folder service). */
 export interface FileReindexer {
-  reindexFiles(fileIds: string[]): void;
+  reindexFiles(fileIds: string[]): Promise<void>;
 }
 
 /** The model and embedding settings of every imported agent, resolved before anything is written. */
@@ -86,7 +86,7 @@ export class AgentFileService {
     private readonly store: Store,
     private readonly models: ModelResolver,
     private readonly recompile: (agentId: string) => Promise<unknown>,
-    private readonly files: FileReindexer | null,
+    private readonly files: FileReindexer,
   ) {}
 
   async export(agentId: string, options: ExportOptions = {}): Promise<Record<string, unknown>> {
@@ -128,7 +128,7 @@ export class AgentFileService {
     });
     for (const agentId of needsPrompt) await this.recompile(agentId);
     // The folder service re-embeds the imported files' content after the import commits.
-    if (fileIds.length) this.files?.reindexFiles(fileIds);
+    if (fileIds.length) await this.files.reindexFiles(fileIds);
     return agentIds;
   }
 

@@ -253,8 +253,8 @@ describe.each(DIALECTS)('agent files on %s', (dialect) => {
       expect(JSON.stringify(model.requests[0]!.body.messages)).toContain('Test message for export');
     });
 
-    it('imports a file Letta wrote with a folder, its files and which are open', async () => {
-      const { agent_ids } = await importText(lettaFile('test_agent_with_files_and_sources.af'), { name: `with-files-${dialect}` });
+    it('imports a file Letta wrote with a folder, its files and which are open, and embeds the files again', async () => {
+      const { agent_ids } = await importText(lettaFile('test_agent_with_files_and_sources.af'), { name: `with-files-${dialect}`, embedding: 'mnemo/use-lite-512' });
       const agentId = agent_ids[0]!;
       const repos = server.context.store.repos.agentFiles;
       const [folder] = await repos.foldersOfAgent(agentId);
@@ -266,6 +266,12 @@ describe.each(DIALECTS)('agent files on %s', (dialect) => {
       expect(views).toHaveLength(2);
       expect(views.every((view) => view.isOpen)).toBe(true);
       expect((await server.client.agents.retrieve(agentId)).name).toBe(`with-files-${dialect}`);
+      const statuses = async () => (await repos.filesOfFolders([folder!.id])).map((file) => file.processingStatus);
+      const deadline = Date.now() + 60_000;
+      while ((await statuses()).some((status) => status !== 'completed' && status !== 'error') && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 200));
+      expect(await statuses()).toEqual(['completed', 'completed']);
+      const passages = await server.context.store.db.selectFrom('passages').select('file_id').where('file_id', 'in', files.map((file) => file.id)).execute();
+      expect(new Set(passages.map((passage) => passage.file_id)).size).toBe(2);
     });
 
     it('applies name, model, embedding and project overrides; append_copy_suffix', async () => {
