@@ -17,6 +17,10 @@ import { AgentFileService } from './services/agent-files.js';
 import { EmbeddingRegistry } from './embeddings/index.js';
 import { passageVectorsFor } from './store/vector/index.js';
 import { ToolSandbox } from './tools/sandbox/index.js';
+import { FileProcessor } from './files/file-processor.js';
+import { AgentFolderService } from './services/agent-folders.js';
+import { FileIngestion } from './services/file-ingestion.js';
+import { FolderService } from './services/folders.js';
 import { openStore, type Store } from './store/store.js';
 
 /** Everything the HTTP layer needs, built once. */
@@ -35,6 +39,8 @@ export interface AppContext {
   schedules: ScheduleService;
   conversations: ConversationService;
   agentFiles: AgentFileService;
+  folders: FolderService;
+  agentFolders: AgentFolderService;
   /** Stops background work and closes the store. */
   close(): Promise<void>;
 }
@@ -50,6 +56,9 @@ export async function createAppContext(config: Config): Promise<AppContext> {
     const vectors = passageVectorsFor(store);
     const archives = new ArchiveService(store, embeddings, vectors, models);
     const tools = new ToolService(store, sandbox, archives);
+    const fileProcessor = new FileProcessor();
+    const ingestion = new FileIngestion(store, fileProcessor, archives, vectors, (message, error) => console.error(`[mnemo] ${message}`, error ?? ''));
+    const folders = new FolderService(store, archives, ingestion, vectors);
     await tools.ensureBuiltinTools();
     const supervisor = new RunSupervisor(store);
     await supervisor.start();
@@ -63,10 +72,13 @@ export async function createAppContext(config: Config): Promise<AppContext> {
       archives,
       schedules,
       conversations: new ConversationService(store, agents),
-      // TODO(folders): pass the folder service (`folders.reindexFiles`) once it is wired here, so imported files are re-embedded.
-      agentFiles: new AgentFileService(store, models, (agentId) => agents.recompile(agentId), null),
+      agentFiles: new AgentFileService(store, models, (agentId) => agents.recompile(agentId), folders),
+      folders,
+      agentFolders: new AgentFolderService(store),
       close: async () => {
         supervisor.stop();
+        await fileProcessor.close();
+        await ingestion.whenIdle();
         await schedules.stop();
         await sandbox.close();
         vectors.close();

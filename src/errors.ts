@@ -25,6 +25,8 @@ const KIND_NAMES: Record<string, string> = {
   step: 'Step',
   conversation: 'Conversation',
   source: 'Folder',
+  folder: 'Folder',
+  file: 'File',
   'agent-env': 'Agent environment variable',
   archive: 'Archive',
   passage: 'Passage',

@@ -1,5 +1,6 @@
 import type { Block } from './block.js';
 import type { Identity } from './identity.js';
+import type { FileView, Folder } from './folder.js';
 import type { Message } from './message.js';
 import type { Tool } from './tool.js';
 
@@ -80,6 +81,9 @@ export interface Agent extends AgentRecord {
   messageIds?: string[];
   /** The approval request the agent waits on, if any. */
   pendingApproval?: Message | null;
+  /** Attached folders ("sources"), and the agent's views of their files. */
+  folders?: Folder[];
+  fileViews?: FileView[];
 }
 
 /** A tool as attached to one agent, with the agent's approval setting. */

@@ -23,12 +23,14 @@ export interface Passage {
   metadata: JsonObject;
   embeddingHandle: string;
   embedding: Float32Array;
+  /** The folder file it was cut from; null in archival memory. */
+  fileId: string | null;
   createdById: string | null;
   createdAt: string;
   updatedAt: string;
 }
 
-export type NewPassage = Pick<Passage, 'archiveId' | 'text' | 'tags' | 'metadata' | 'embeddingHandle' | 'embedding'> & { createdAt?: string };
+export type NewPassage = Pick<Passage, 'archiveId' | 'text' | 'tags' | 'metadata' | 'embeddingHandle' | 'embedding'> & { createdAt?: string; fileId?: string };
 
 /** Filters of a passage listing or search, applied before the limit. */
 export interface PassageFilter {

@@ -12,6 +12,7 @@ import { agentRoutes } from './routes/agents.js';
 import { archiveRoutes } from './routes/archives.js';
 import { blockRoutes } from './routes/blocks.js';
 import { conversationRoutes } from './routes/conversations.js';
+import { folderRoutes } from './routes/folders.js';
 import { healthRoutes } from './routes/health.js';
 import { runStreamRoutes } from './routes/run-streams.js';
 import { runRoutes } from './routes/runs.js';
@@ -73,6 +74,7 @@ export async function buildApp(context: AppContext, options: BuildAppOptions = {
   await app.register(archiveRoutes(context), { prefix: '/v1' });
   await app.register(scheduleRoutes(context), { prefix: '/v1' });
   await app.register(conversationRoutes(context), { prefix: '/v1' });
+  await app.register(folderRoutes(context), { prefix: '/v1' });
   await app.register(agentFileRoutes(context), { prefix: '/v1' });
   await app.register(agentExtraRoutes(context), { prefix: '/v1' });
   await app.register(messageRoutes(context), { prefix: '/v1' });

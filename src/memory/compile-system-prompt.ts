@@ -1,5 +1,7 @@
 import type { ToolRule } from '../domain/agent.js';
 import type { Block } from '../domain/block.js';
+import type { DirectoryView } from '../domain/folder.js';
+import { limitVisible } from '../files/file-window.js';
 import { dateTimeFormat } from './time-format.js';
 
 export interface MemoryMetadata {
@@ -19,6 +21,14 @@ export interface MemoryInput {
   toolRules: ToolRule[];
   /** Anthropic models are shown block values with line numbers. */
   lineNumbers?: boolean;
+  /** The attached folders and the agent's views of their files; none when no folder is attached. */
+  directories?: Directories;
+}
+
+export interface Directories {
+  folders: DirectoryView[];
+  maxFilesOpen: number;
+  perFileViewWindowCharLimit: number;
 }
 
 /** Letta shows block values with line numbers to Anthropic models only. */
@@ -113,7 +123,29 @@ export function compileMemorySections(input: MemoryInput): string {
   );
   const rules = input.toolRules.filter((rule) => !HIDDEN_RULE_TYPES.has(rule.type)).map(describeRule).filter(Boolean);
   if (rules.length) sections.push(['<tool_usage_rules>', ...rules.map((rule) => `<tool_rule>${rule}</tool_rule>`), '</tool_usage_rules>'].join('\n'));
+  if (input.directories?.folders.length) sections.push(renderDirectories(input.directories));
   return sections.join('\n\n');
+}
+
+/** Attached folders as Letta shows them: open files with their visible window, closed ones by name. */
+function renderDirectories(directories: Directories): string {
+  const limit = directories.perFileViewWindowCharLimit;
+  const open = directories.folders.reduce((count, entry) => count + entry.files.filter((file) => file.isOpen && file.visibleContent).length, 0);
+  const lines = ['<directories>', '<file_limits>', `- current_files_open=${open}`, `- max_files_open=${directories.maxFilesOpen}`, '</file_limits>'];
+  for (const { folder, files } of directories.folders) {
+    lines.push(`<directory name="${folder.name}">`);
+    if (folder.description) lines.push(`<description>${folder.description}</description>`);
+    if (folder.instructions) lines.push(`<instructions>${folder.instructions}</instructions>`);
+    for (const file of files) {
+      const value = file.isOpen && file.visibleContent ? limitVisible(file.visibleContent, limit) : '';
+      lines.push(`<file status="${value ? 'open' : 'closed'}" name="${file.fileName}">`, '<metadata>', '- read_only=true', `- chars_current=${value.length}`, `- chars_limit=${limit}`, '</metadata>');
+      if (value) lines.push('<value>', value, '</value>');
+      lines.push('</file>');
+    }
+    lines.push('</directory>');
+  }
+  lines.push('</directories>');
+  return lines.join('\n');
 }
 
 function renderMetadata(meta: MemoryMetadata): string {

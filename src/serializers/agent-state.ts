@@ -1,6 +1,8 @@
 import { toolRulesWithApprovals, type Agent, type AgentSecret } from '../domain/agent.js';
 import type { AgentStateWire } from '../schemas/agents.js';
+import { fileLimitsOf } from '../files/file-window.js';
 import { toBlockWire } from './block.js';
+import { toFileBlockWire, toFolderWire } from './folder.js';
 import { toLettaMessages } from './letta-message.js';
 import { toIdentityWire } from './identity.js';
 import { toToolWire } from './tool.js';
@@ -28,6 +30,7 @@ export function toAgentState(agent: Agent): AgentStateWire {
   const blocks = (agent.blocks ?? []).map(toBlockWire);
   const secrets = (agent.secrets ?? []).map(toSecretWire);
   const identities = (agent.identities ?? []).map(toIdentityWire);
+  const limits = fileLimitsOf(agent);
   return {
     id: agent.id,
     name: agent.name,
@@ -42,10 +45,10 @@ export function toAgentState(agent: Agent): AgentStateWire {
     compaction_settings: agent.compactionSettings,
     response_format: agent.responseFormat,
     tool_rules: agent.tools ? toolRulesWithApprovals(agent.toolRules, agent.tools) : agent.toolRules,
-    memory: { agent_type: agent.agentType, blocks, file_blocks: [], prompt_template: '' },
+    memory: { agent_type: agent.agentType, blocks, file_blocks: (agent.fileViews ?? []).map((view) => toFileBlockWire(view, limits.perFileViewWindowCharLimit)), prompt_template: '' },
     blocks,
     tools: (agent.tools ?? []).map(toToolWire),
-    sources: [],
+    sources: (agent.folders ?? []).map(toFolderWire),
     tags: agent.tags ?? [],
     identities,
     identity_ids: identities.map((identity) => identity.id),
@@ -54,8 +57,9 @@ export function toAgentState(agent: Agent): AgentStateWire {
     message_ids: agent.messageIds ?? null,
     metadata: agent.metadata,
     timezone: agent.timezone,
-    max_files_open: agent.maxFilesOpen,
-    per_file_view_window_char_limit: agent.perFileViewWindowCharLimit,
+    // As in Letta, unset limits show the defaults for the model's context window.
+    max_files_open: limits.maxFilesOpen,
+    per_file_view_window_char_limit: limits.perFileViewWindowCharLimit,
     message_buffer_autoclear: agent.messageBufferAutoclear,
     enable_sleeptime: agent.enableSleeptime,
     hidden: agent.hidden,

@@ -17,15 +17,15 @@ export function toArchiveWire(archive: Archive) {
   };
 }
 
-/** Letta's Passage, with its vector and its archive's embedding config. */
-export function toPassageWire(passage: Passage, embeddingConfig: Record<string, unknown> | null) {
+/** Letta's Passage, with its vector and its archive's embedding config; a folder's passages name their file. */
+export function toPassageWire(passage: Passage, embeddingConfig: Record<string, unknown> | null, origin?: { folderId: string; fileName: string | null }) {
   return {
     id: passage.id,
     text: passage.text,
-    archive_id: passage.archiveId,
-    source_id: null,
-    file_id: null,
-    file_name: null,
+    archive_id: origin ? null : passage.archiveId,
+    source_id: origin?.folderId ?? null,
+    file_id: passage.fileId,
+    file_name: origin?.fileName ?? null,
     metadata: passage.metadata,
     tags: passage.tags,
     embedding: Array.from(passage.embedding),

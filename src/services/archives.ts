@@ -30,6 +30,14 @@ export interface PassageQuery {
   fields?: { start: string; end: string };
 }
 
+export interface EmbeddingChoice {
+  embedding_config?: JsonObject | null;
+  embedding?: string | null;
+}
+
+/** What embedding and searching need of an archive: a folder's archive is given by its folder. */
+export type ArchiveTarget = Pick<Archive, 'id' | 'embeddingConfig'>;
+
 export interface ScoredPassage {
   passage: Passage;
   score: number;
@@ -77,9 +85,13 @@ export class ArchiveService {
     private readonly models: ModelResolver,
   ) {}
 
-  async create(request: { name: string; description?: string | null; embedding_config?: JsonObject | null; embedding?: string | null }): Promise<Archive> {
-    const embeddingConfig = request.embedding_config ?? (request.embedding ? await this.embeddingConfigFor(request.embedding) : defaultEmbeddingConfig());
-    return this.store.repos.archives.create({ name: request.name, description: request.description ?? null, embeddingConfig });
+  async create(request: { name: string; description?: string | null } & EmbeddingChoice): Promise<Archive> {
+    return this.store.repos.archives.create({ name: request.name, description: request.description ?? null, embeddingConfig: await this.embeddingConfigOf(request) });
+  }
+
+  /** The embedding config asked for (a full config or a model handle), else the offline model's. */
+  async embeddingConfigOf(request: EmbeddingChoice): Promise<JsonObject> {
+    return request.embedding_config ?? (request.embedding ? await this.embeddingConfigFor(request.embedding) : defaultEmbeddingConfig());
   }
 
   get(archiveId: string): Promise<Archive> {
@@ -90,7 +102,8 @@ export class ArchiveService {
     return this.store.repos.archives.list(filter, page);
   }
 
-  update(archiveId: string, patch: { name?: string | null; description?: string | null }): Promise<Archive> {
+  async update(archiveId: string, patch: { name?: string | null; description?: string | null }): Promise<Archive> {
+    await this.store.repos.archives.get(archiveId);
     return this.store.repos.archives.update(archiveId, {
       ...(patch.name != null ? { name: patch.name } : {}),
       ...(patch.description !== undefined ? { description: patch.description } : {}),
@@ -194,7 +207,17 @@ export class ArchiveService {
     }
   }
 
-  private async search(archives: Archive[], query: PassageQuery): Promise<ScoredPassage[]> {
+  /** Embeds and stores the chunks of a folder's file in the folder's archive. */
+  async addFilePassages(archive: ArchiveTarget, fileId: string, texts: string[]): Promise<void> {
+    await this.insert(archive, texts.map((text) => ({ text })), 'chunks', fileId);
+  }
+
+  /** The passages of the archives most like the query; the folders' file search. */
+  searchArchives(archives: ArchiveTarget[], query: PassageQuery): Promise<ScoredPassage[]> {
+    return this.search(archives, query);
+  }
+
+  private async search(archives: ArchiveTarget[], query: PassageQuery): Promise<ScoredPassage[]> {
     if (!archives.length) return [];
     if (!query.query.trim()) throw ValidationError.field('query', 'must not be empty');
     const fields = query.fields ?? { start: 'start_datetime', end: 'end_datetime' };
@@ -206,7 +229,7 @@ export class ArchiveService {
     };
     const createdFrom = bound(query.start, fields.start, false);
     const createdTo = bound(query.end, fields.end, true);
-    const handles = new Map<string, Archive[]>();
+    const handles = new Map<string, ArchiveTarget[]>();
     for (const archive of archives) {
       const handle = embeddingHandleOf(archive.embeddingConfig ?? defaultEmbeddingConfig());
       handles.set(handle, [...(handles.get(handle) ?? []), archive]);
@@ -215,7 +238,7 @@ export class ArchiveService {
       const described = [...handles].map(([handle, group]) => `${handle} (${group.map((archive) => archive.id).join(', ')})`).join('; ');
       throw new BadRequestError(`These archives use different embedding models, whose scores cannot be compared: ${described}. Search one archive at a time (archive_id).`);
     }
-    const [[handle, group]] = [...handles] as [[string, Archive[]]];
+    const [[handle, group]] = [...handles] as [[string, ArchiveTarget[]]];
     const embedder = this.embedderOf(group[0]!);
     const [vector] = await embedder.embed([query.query]).catch((error: unknown) => Promise.reject(embeddingFailure(error)));
     const tags = cleanTags(query.tags);
@@ -247,7 +270,7 @@ export class ArchiveService {
     });
   }
 
-  private embedderOf(archive: Archive): Embedder {
+  private embedderOf(archive: ArchiveTarget): Embedder {
     try {
       return this.embeddings.embedderFor(archive.embeddingConfig ?? defaultEmbeddingConfig());
     } catch (error) {
@@ -259,7 +282,7 @@ export class ArchiveService {
    * Embeds and stores passages. A vector whose dimension differs from the archive's is refused
    * before anything is written; an archive's first passages fix its dimension.
    */
-  private async insert(archive: Archive, inputs: NewPassageInput[], field: string): Promise<Passage[]> {
+  private async insert(archive: ArchiveTarget, inputs: NewPassageInput[], field: string, fileId?: string): Promise<Passage[]> {
     inputs.forEach((input, index) => {
       if (!input.text.trim()) throw ValidationError.field(inputs.length > 1 ? `${field}[${index}].text` : field, 'must not be empty');
     });
@@ -295,6 +318,7 @@ export class ArchiveService {
           embeddingHandle: handle,
           embedding: vectors[index]!,
           ...(createdAts[index] ? { createdAt: createdAts[index] } : {}),
+          ...(fileId ? { fileId } : {}),
         })),
       );
     });

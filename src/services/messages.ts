@@ -16,7 +16,9 @@ import type { ProviderRegistry } from '../providers/registry.js';
 import type { ApprovalCreate, SendMessagesRequest } from '../schemas/messages.js';
 import type { ModelResolver } from './agents.js';
 import { pendingApprovalIn, resumeCalls, type PendingApproval } from './approvals.js';
+import { directoriesOf } from './agent-folders.js';
 import { archivalStats, type ArchiveService } from './archives.js';
+import { FileTools } from './file-tools.js';
 import { RunContext } from './run-context.js';
 import { INSTANCE_ID } from './run-supervisor.js';
 import { stepMessages } from './step-messages.js';
@@ -298,7 +300,7 @@ export class MessageService {
   ): LoopPorts {
     const repos = this.store.repos;
     const conversationId = context.conversationId;
-    const runner = new AgentToolRunner(repos, this.sandbox, this.archives, agentId);
+    const runner = new AgentToolRunner(repos, this.sandbox, this.archives, new FileTools(this.store, this.archives), agentId);
     let agent: AgentRecord | undefined;
     let agentTools: AgentTool[] | undefined;
     let toolsByName = new Map<string, AgentTool>();
@@ -330,7 +332,7 @@ export class MessageService {
         }
         // Keep the stored prompt (and its "last recompiled" time, which prompt caches key on) until
         // the memory in it changes; only then recompile and rewrite it.
-        const memoryInput = { system: agent.system, blocks, toolRules: agent.toolRules, lineNumbers: showsLineNumbers(llmConfig) };
+        const memoryInput = { system: agent.system, blocks, toolRules: agent.toolRules, lineNumbers: showsLineNumbers(llmConfig), directories: await directoriesOf(repos, agent) };
         const stored = typeof system?.content[0]?.text === 'string' ? (system.content[0].text as string) : undefined;
         let systemPrompt = stored ?? '';
         if (stored === undefined || !promptHasMemory(stored, compileMemorySections(memoryInput))) {

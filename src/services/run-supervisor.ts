@@ -8,10 +8,12 @@ const HEARTBEAT_MS = 10_000;
 /** A run whose owner has not beaten for this long belongs to a dead process. */
 const STALE_AFTER_MS = 60_000;
 
+const INTERRUPTED_FILE = 'processing was interrupted (the server stopped); upload the file again';
+
 /**
- * Keeps this process's unfinished runs marked alive, and fails the runs whose process died: on the
- * embedded store (one process) every unfinished run at start-up; on a shared store the runs whose
- * owner stopped beating.
+ * Keeps this process's unfinished runs and file processing marked alive, and fails those whose
+ * process died: on the embedded store (one process) everything unfinished at start-up; on a shared
+ * store what belongs to an owner that stopped beating.
  */
 export class RunSupervisor {
   private timer?: NodeJS.Timeout;
@@ -21,6 +23,7 @@ export class RunSupervisor {
   async start(): Promise<void> {
     if (!this.store.dialect.sharedByProcesses) {
       await this.store.repos.runs.failUnfinished();
+      await this.store.repos.files.failAbandoned(INTERRUPTED_FILE);
       return;
     }
     await this.tick();
@@ -33,7 +36,10 @@ export class RunSupervisor {
   }
 
   private async tick(): Promise<void> {
+    const staleBefore = new Date(Date.now() - STALE_AFTER_MS).toISOString();
     await this.store.repos.runs.beat(INSTANCE_ID);
-    await this.store.repos.runs.failUnfinished(new Date(Date.now() - STALE_AFTER_MS).toISOString());
+    await this.store.repos.runs.failUnfinished(staleBefore);
+    await this.store.repos.files.beat(INSTANCE_ID);
+    await this.store.repos.files.failAbandoned(INTERRUPTED_FILE, staleBefore);
   }
 }

@@ -4,6 +4,7 @@ import { toAgentState } from '../serializers/agent-state.js';
 import { toArchivalSearchResult } from '../serializers/archive.js';
 import type { Repositories } from '../store/repositories/index.js';
 import type { ArchiveService } from './archives.js';
+import type { FileTools } from './file-tools.js';
 import { executeBuiltinTool, limitToolResult } from '../tools/builtin/executor.js';
 import { typescriptParameterOrder, type SandboxJob, type ToolSandbox } from '../tools/sandbox/index.js';
 
@@ -42,6 +43,7 @@ export class AgentToolRunner {
     private readonly repos: Repositories,
     private readonly sandbox: ToolSandbox,
     private readonly archives: ArchiveService,
+    private readonly files: FileTools,
     private readonly agentId: string,
   ) {}
 
@@ -55,6 +57,8 @@ export class AgentToolRunner {
       return runUserTool(this.sandbox, tool, args, { ...context, env: { ...context.env, LETTA_AGENT_ID: this.agentId, LETTA_TOOL_ID: tool.id } });
     }
     const outcome = await executeBuiltinTool(name, args, {
+      agentId: this.agentId,
+      files: this.files,
       blockByLabel: async (label) => {
         const blockId = await this.repos.agents.blockIdByLabel(this.agentId, label);
         return blockId ? this.repos.blocks.get(blockId) : undefined;

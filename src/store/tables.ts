@@ -330,7 +330,7 @@ export interface FoldersTable {
   description: string | null;
   instructions: string | null;
   metadata: JsonText | null;
-  embedding_config: JsonText;
+  /** Its archive holds the passages of its files, and their embedding config. */
   archive_id: string;
   created_by_id: string | null;
   last_updated_by_id: string | null;

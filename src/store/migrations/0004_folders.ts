@@ -3,8 +3,8 @@ import type { StoreDialect } from '../dialects/dialect.js';
 
 /**
  * Folders of uploaded files and their attachment to agents. A folder owns an archive of kind
- * 'folder' that holds its files' passages (so file search reuses archival vector search), and each
- * passage names its file. An agent's view of a file (open or closed, the visible window) is a
+ * 'folder' that holds its files' passages and their embedding config (so file search reuses
+ * archival vector search), and each passage names its file. An agent's view of a file (open or closed, the visible window) is a
  * file_agents row; attaching a folder makes one per file.
  */
 export async function up(db: Kysely<any>, _dialect: StoreDialect): Promise<void> {
@@ -21,7 +21,6 @@ export async function up(db: Kysely<any>, _dialect: StoreDialect): Promise<void>
     .addColumn('description', text)
     .addColumn('instructions', text)
     .addColumn('metadata', text)
-    .addColumn('embedding_config', text, (c) => c.notNull())
     .addColumn('archive_id', text, (c) => c.notNull().unique().references('archives.id').onDelete('cascade'))
     .addColumn('created_by_id', text)
     .addColumn('last_updated_by_id', text)

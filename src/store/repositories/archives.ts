@@ -6,7 +6,7 @@ import type { StoreDialect } from '../dialects/dialect.js';
 import { decodeJson, encodeJson, encodeJsonOrNull, now } from '../json.js';
 import { paginate } from '../pagination.js';
 import type { Executor } from '../store.js';
-import type { ArchiveRow } from '../tables.js';
+import type { ArchiveKind, ArchiveRow } from '../tables.js';
 
 function toArchive(row: ArchiveRow): Archive {
   return {
@@ -34,7 +34,8 @@ export class ArchiveRepository {
     private readonly dialect: StoreDialect,
   ) {}
 
-  async create(fields: { name: string; description: string | null; embeddingConfig: JsonObject | null; metadata?: JsonObject | null }): Promise<Archive> {
+  /** An archive; kind 'folder' makes the hidden archive of a folder's passages. */
+  async create(fields: { name: string; description: string | null; embeddingConfig: JsonObject | null; metadata?: JsonObject | null; kind?: ArchiveKind }): Promise<Archive> {
     const at = now();
     const row = await this.db
       .insertInto('archives')
@@ -45,6 +46,7 @@ export class ArchiveRepository {
         embedding_config: encodeJsonOrNull(fields.embeddingConfig),
         vector_db_provider: 'native',
         metadata: encodeJsonOrNull(fields.metadata ?? null),
+        kind: fields.kind ?? 'archival',
         created_by_id: null,
         last_updated_by_id: null,
         created_at: at,
@@ -55,8 +57,9 @@ export class ArchiveRepository {
     return toArchive(row);
   }
 
+  /** An archival-memory archive (folders' archives are reached through their folders). */
   async find(id: string): Promise<Archive | undefined> {
-    const row = await this.db.selectFrom('archives').selectAll().where('id', '=', id).executeTakeFirst();
+    const row = await this.db.selectFrom('archives').selectAll().where('id', '=', id).where('kind', '=', 'archival').executeTakeFirst();
     return row ? toArchive(row) : undefined;
   }
 
@@ -67,7 +70,7 @@ export class ArchiveRepository {
   }
 
   async list(filter: ArchiveListFilter, page: PageRequest): Promise<Archive[]> {
-    let query = this.db.selectFrom('archives').selectAll('archives');
+    let query = this.db.selectFrom('archives').selectAll('archives').where('archives.kind', '=', 'archival');
     if (filter.name) query = query.where('archives.name', '=', filter.name);
     if (filter.agentId) {
       const agentId = filter.agentId;
@@ -92,10 +95,10 @@ export class ArchiveRepository {
     return toArchive(row);
   }
 
-  async delete(id: string): Promise<void> {
+  async delete(id: string, kind: ArchiveKind = 'archival'): Promise<void> {
     // Passage tags are not tied to the archive by a foreign key: clear them with it.
     await this.db.deleteFrom('passage_tags').where('archive_id', '=', id).execute();
-    const result = await this.db.deleteFrom('archives').where('id', '=', id).executeTakeFirst();
+    const result = await this.db.deleteFrom('archives').where('id', '=', id).where('kind', '=', kind).executeTakeFirst();
     if (result.numDeletedRows === 0n) throw new NotFoundError('archive', id);
   }
 

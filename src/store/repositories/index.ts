@@ -5,6 +5,9 @@ import { AgentRepository } from './agents.js';
 import { ArchiveRepository } from './archives.js';
 import { BlockRepository } from './blocks.js';
 import { ConversationRepository } from './conversations.js';
+import { FileRepository } from './files.js';
+import { FileViewRepository } from './file-views.js';
+import { FolderRepository } from './folders.js';
 import { IdentityRepository } from './identities.js';
 import { MessageRepository } from './messages.js';
 import { PassageRepository } from './passages.js';
@@ -29,6 +32,9 @@ export interface Repositories {
   schedules: ScheduleRepository;
   conversations: ConversationRepository;
   agentFiles: AgentFileRepository;
+  folders: FolderRepository;
+  files: FileRepository;
+  fileViews: FileViewRepository;
 }
 
 export function createRepositories(db: Executor, dialect: StoreDialect): Repositories {
@@ -46,5 +52,8 @@ export function createRepositories(db: Executor, dialect: StoreDialect): Reposit
     schedules: new ScheduleRepository(db, dialect),
     conversations: new ConversationRepository(db, dialect),
     agentFiles: new AgentFileRepository(db, dialect),
+    folders: new FolderRepository(db, dialect),
+    files: new FileRepository(db, dialect),
+    fileViews: new FileViewRepository(db, dialect),
   };
 }

@@ -2,15 +2,19 @@ import type { Block } from '../../domain/block.js';
 import type { ToolOutcome } from '../../engine/agent-loop.js';
 import { MnemoError } from '../../errors.js';
 import { applyMemoryEdit, labelOf, MEMORY_EDIT_TOOLS, ToolFailure } from './memory.js';
+import { FileToolError, type FileTools, type OpenRequest } from '../../services/file-tools.js';
 import { fetchWebpage, webSearch } from './web.js';
 
 /** What built-in tools may touch: the agent's memory and its message history. */
 export interface BuiltinToolPorts {
+  agentId: string;
   blockByLabel(label: string): Promise<Block | undefined>;
   setBlockValue(block: Block, value: string): Promise<void>;
   searchMessages(query: { text?: string; roles?: string[]; limit: number; startDate?: string; endDate?: string }): Promise<{ role: string; text: string; date: string }[]>;
   insertPassage(text: string, tags: string[]): Promise<void>;
   searchPassages(query: { query: string; topK: number; tags?: string[]; tagMatchMode?: 'any' | 'all'; start?: string; end?: string }): Promise<{ id: string; timestamp: string; content: string; tags: string[] }[]>;
+  /** The file tools (open_files, grep_files, semantic_search_files) over the agent's attached folders. */
+  files: Pick<FileTools, 'openFiles' | 'grepFiles' | 'semanticSearchFiles'>;
 }
 
 export const SEND_MESSAGE_RESULT = 'Sent message successfully.';
@@ -29,6 +33,12 @@ export function limitToolResult(result: string, limit: number): string {
 
 function stringList(value: unknown): string[] {
   return Array.isArray(value) ? value.filter((item): item is string => typeof item === 'string') : [];
+}
+
+function optionalInteger(value: unknown, name: string): number | null {
+  if (value === undefined || value === null) return null;
+  if (typeof value !== 'number' || !Number.isInteger(value)) throw new ToolFailure(`${name} must be a whole number`);
+  return value;
 }
 
 /** Runs one built-in tool call; a failure is reported to the model, never thrown. */
@@ -81,6 +91,29 @@ export async function executeBuiltinTool(name: string, args: Record<string, unkn
         if (!found.length) return { ok: true, result: 'No messages matched.' };
         return { ok: true, result: JSON.stringify(found.map((hit) => ({ role: hit.role, date: hit.date, content: clip(hit.text, SEARCH_HIT_CHARS) }))) };
       }
+      case 'open_files': {
+        if (!Array.isArray(args.file_requests)) throw new ToolFailure('file_requests must be a list of {file_name, offset?, length?}');
+        const requests = args.file_requests.map((request, index): OpenRequest => {
+          const entry = (request ?? {}) as Record<string, unknown>;
+          if (typeof entry.file_name !== 'string') throw new ToolFailure(`file_requests[${index}].file_name must be a file name`);
+          return { file_name: entry.file_name, offset: optionalInteger(entry.offset, `file_requests[${index}].offset`), length: optionalInteger(entry.length, `file_requests[${index}].length`) };
+        });
+        return { ok: true, result: await ports.files.openFiles(ports.agentId, requests, args.close_all_others === true) };
+      }
+      case 'grep_files':
+        if (typeof args.pattern !== 'string') throw new ToolFailure('pattern must be a regular expression');
+        return {
+          ok: true,
+          result: await ports.files.grepFiles(ports.agentId, {
+            pattern: args.pattern,
+            include: typeof args.include === 'string' ? args.include : null,
+            context_lines: optionalInteger(args.context_lines, 'context_lines'),
+            offset: optionalInteger(args.offset, 'offset'),
+          }),
+        };
+      case 'semantic_search_files':
+        if (typeof args.query !== 'string') throw new ToolFailure('query must be what to look for');
+        return { ok: true, result: await ports.files.semanticSearchFiles(ports.agentId, args.query, optionalInteger(args.limit, 'limit')) };
       // As in Letta, web_search takes its Exa key from the server's environment.
       case 'web_search':
         return { ok: true, result: await webSearch(args, { exaApiKey: process.env.EXA_API_KEY }) };
@@ -91,7 +124,7 @@ export async function executeBuiltinTool(name: string, args: Record<string, unkn
     }
   } catch (error) {
     // The tool's own failures, and refusals by the services it calls (bad input, an embedding provider down), are results.
-    if (error instanceof ToolFailure || error instanceof MnemoError) return { ok: false, result: error.message };
+    if (error instanceof ToolFailure || error instanceof FileToolError || error instanceof MnemoError) return { ok: false, result: error.message };
     throw error;
   }
 }
