@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DIALECTS } from '../support/dialects.js';
 import { expectApiError } from '../support/expected-errors.js';
 import { reply, type FakeModelServer } from '../support/fake-model/index.js';
+import { RunSupervisor } from '../../src/services/run-supervisor.js';
 import { startTestServerWithFakeModel, type TestServer } from '../support/server.js';
 
 const FIXTURES = join(import.meta.dirname, '..', 'fixtures', 'files');
@@ -243,5 +244,19 @@ describe.each(DIALECTS)('folders and files on %s', (dialect) => {
     expect(after.tools.map((tool) => tool.name)).not.toContain('grep_files');
     expect((await server.client.agents.files.list(agent.id)).files).toEqual([]);
     await expectApiError(server.client.folders.files.retrieve(kept.id, { folder_id: folder.id }), 404);
+  });
+
+  it('fails files a dead process left unfinished, with a message saying why', async () => {
+    const folder = await newFolder();
+    const repos = server.context.store.repos;
+    const stuck = await repos.files.create({ folderId: folder.id, fileName: `${folder.name}/stuck.txt`, originalFileName: 'stuck.txt', fileType: 'text/plain', fileSize: 5 }, 'mnemo-dead-process');
+    await repos.files.advance(stuck.id, 'parsing');
+    // On Postgres only files whose owner stopped beating are taken over; make this one's beat old.
+    await server.context.store.db.updateTable('files').set({ heartbeat_at: '2000-01-01T00:00:00.000Z' }).where('id', '=', stuck.id).execute();
+    const supervisor = new RunSupervisor(server.context.store);
+    await supervisor.start();
+    supervisor.stop();
+    const failed = await server.client.folders.files.retrieve(stuck.id, { folder_id: folder.id });
+    expect(failed).toMatchObject({ processing_status: 'error', error_message: expect.stringContaining('interrupted') });
   });
 });
