@@ -19,10 +19,10 @@ import {
  */
 
 /** The entity kinds that carry file-local ids, as Letta prefixes them. */
-export const FILE_ID_PREFIXES = ['agent', 'group', 'block', 'file', 'source', 'tool', 'message', 'mcp_server', 'file_agent'] as const;
+const FILE_ID_PREFIXES = ['agent', 'group', 'block', 'file', 'source', 'tool', 'message', 'mcp_server', 'file_agent'] as const;
 export type FileIdPrefix = (typeof FILE_ID_PREFIXES)[number];
 
-export function localId(prefix: FileIdPrefix) {
+function localId(prefix: FileIdPrefix) {
   return z.string().regex(new RegExp(`^${prefix}-\\d+$`), { error: `must be a file-local id of the form ${prefix}-<number>` });
 }
 
@@ -47,7 +47,7 @@ const toolReturnSchema = z
   })
   .loose();
 
-export const fileMessageSchema = z.object({
+const fileMessageSchema = z.object({
   id: localId('message'),
   role: z.enum(MESSAGE_ROLES),
   content: z.union([z.string(), z.array(contentPartSchema)]).nullish(),
@@ -68,7 +68,7 @@ export const fileMessageSchema = z.object({
 });
 export type FileMessage = z.infer<typeof fileMessageSchema>;
 
-export const fileAgentSchema = z.object({
+const fileAgentSchema = z.object({
   // Letta writes the database id here (`file_agent-<uuid>`); nothing refers to it.
   id: z.string().nullish(),
   agent_id: z.string(),
@@ -81,7 +81,6 @@ export const fileAgentSchema = z.object({
   start_line: z.number().int().nullish(),
   end_line: z.number().int().nullish(),
 });
-export type FileAgentEntry = z.infer<typeof fileAgentSchema>;
 
 const inlineBlockSchema = z.object({
   label: z.string().min(1).max(200),
@@ -97,12 +96,10 @@ const inlineBlockSchema = z.object({
   is_template: z.boolean().nullish(),
   project_id: z.string().nullish(),
 });
-export type InlineBlock = z.infer<typeof inlineBlockSchema>;
 
-export const fileBlockSchema = inlineBlockSchema.extend({ id: localId('block') });
-export type FileBlock = z.infer<typeof fileBlockSchema>;
+const fileBlockSchema = inlineBlockSchema.extend({ id: localId('block') });
 
-export const fileAgentEntitySchema = z.object({
+const fileAgentEntitySchema = z.object({
   id: localId('agent'),
   name: z.string().min(1).max(500),
   agent_type: agentTypeSchema.nullish(),
@@ -141,7 +138,7 @@ export const fileAgentEntitySchema = z.object({
 });
 export type FileAgent = z.infer<typeof fileAgentEntitySchema>;
 
-export const fileToolSchema = z.object({
+const fileToolSchema = z.object({
   id: localId('tool'),
   name: z.string().min(1).max(200),
   tool_type: z.enum(TOOL_TYPES).default('custom'),
@@ -160,7 +157,7 @@ export const fileToolSchema = z.object({
 });
 export type FileTool = z.infer<typeof fileToolSchema>;
 
-export const fileSourceSchema = z.object({
+const fileSourceSchema = z.object({
   id: localId('source'),
   name: z.string().min(1).max(500),
   description: z.string().nullish(),
@@ -169,9 +166,8 @@ export const fileSourceSchema = z.object({
   embedding: z.string().nullish(),
   embedding_config: embeddingConfigInputSchema.nullish(),
 });
-export type FileSource = z.infer<typeof fileSourceSchema>;
 
-export const fileFileSchema = z.object({
+const fileFileSchema = z.object({
   id: localId('file'),
   source_id: z.string(),
   file_name: z.string().min(1).max(1000),
@@ -187,7 +183,6 @@ export const fileFileSchema = z.object({
   chunks_embedded: z.number().int().nullish(),
   content: z.string().nullish(),
 });
-export type FileFile = z.infer<typeof fileFileSchema>;
 
 export const skillSchema = z
   .object({

@@ -12,7 +12,6 @@ export const exportAgentQuerySchema = z.object({
   max_steps: z.coerce.number().int().optional(),
   use_legacy_format: queryBoolean.optional(),
 });
-export type ExportAgentQuery = z.infer<typeof exportAgentQuerySchema>;
 
 export const exportAgentBodySchema = z
   .object({
@@ -56,6 +55,5 @@ export const importAgentFieldsSchema = z.object({
   project_id: formText,
   env_vars_json: jsonObjectText,
 });
-export type ImportAgentFields = z.infer<typeof importAgentFieldsSchema>;
 
 export const importAgentResponseSchema = z.object({ agent_ids: z.array(z.string()) });
