@@ -74,6 +74,7 @@ export const sendMessagesRequestSchema = z
     include_pings: z.boolean().optional(),
     background: z.boolean().optional(),
     client_tools: z.array(clientToolSchema).max(200).nullish(),
+    client_skills: z.array(z.object({ name: z.string().min(1).max(200), description: z.string().max(10_000), location: z.string().max(2_000) })).max(500).nullish(),
   })
   .loose()
   .superRefine((body, context) => {

@@ -19,6 +19,7 @@ import { pendingApprovalIn, resumeCalls, type PendingApproval } from './approval
 import { directoriesOf } from './agent-folders.js';
 import { archivalStats, type ArchiveService } from './archives.js';
 import { FileTools } from './file-tools.js';
+import { renderAvailableSkills, type ClientSkill } from '../memory/available-skills.js';
 import { RunContext } from './run-context.js';
 import { INSTANCE_ID } from './run-supervisor.js';
 import { stepMessages } from './step-messages.js';
@@ -123,6 +124,16 @@ function withHeartbeatParameter(parameters: Record<string, unknown>): Record<str
 }
 
 /** Sending messages to an agent (its default conversation) and reading its history. */
+/** What the client brings to one request: tools it runs itself, and skills it offers. */
+interface ClientOffer {
+  tools: ToolDefinition[];
+  skills: ClientSkill[];
+}
+
+function withSkills(systemPrompt: string, skills: string): string {
+  return skills ? `${systemPrompt.trimEnd()}\n\n${skills}` : systemPrompt;
+}
+
 export class MessageService {
   private readonly aborts = new Map<string, AbortController>();
 
@@ -162,11 +173,15 @@ export class MessageService {
     // Checked again in turn, authoritatively.
     if (refuseEarly) resumeOf(await this.pendingApproval(conversationId), input.approval);
     const run = await this.store.repos.runs.create({ agentId, conversationId, background: Boolean(request.background), requestConfig: { max_steps: request.max_steps }, owner: INSTANCE_ID });
-    const clientTools: ToolDefinition[] = (request.client_tools ?? []).map((tool) => ({
-      name: tool.name,
-      description: tool.description ?? '',
-      parameters: tool.parameters ?? { type: 'object', properties: {} },
-    }));
+    // Tools and skills the client offers with this request only.
+    const client: ClientOffer = {
+      tools: (request.client_tools ?? []).map((tool) => ({
+        name: tool.name,
+        description: tool.description ?? '',
+        parameters: tool.parameters ?? { type: 'object', properties: {} },
+      })),
+      skills: request.client_skills ?? [],
+    };
     const execute = async (observer: LoopObserver = {}): Promise<LoopResult> => {
       const started = process.hrtime.bigint();
       // A cancel, or the caller going away, aborts the model call in flight.
@@ -189,7 +204,7 @@ export class MessageService {
                 ? [{ ...scope, role: 'approval', content: [], approvals: resume.answer, toolCallId: resume.pending.request.id, stepId: resume.pending.request.stepId, otid: input.approval?.otid }]
                 : inputs,
             );
-            const ports = this.portsFor(agentId, context, conversationLabel, run.id, model, llmConfig, clientTools, resume ? { stepId: resume.pending.request.stepId, followUps: inputs } : undefined);
+            const ports = this.portsFor(agentId, context, conversationLabel, run.id, model, llmConfig, client, resume ? { stepId: resume.pending.request.stepId, followUps: inputs } : undefined);
             return runAgentLoop(ports, request.max_steps, observer, resume?.calls);
           }),
         );
@@ -295,9 +310,10 @@ export class MessageService {
     runId: string,
     model: LoopPorts['model'],
     llmConfig: Record<string, unknown>,
-    clientTools: ToolDefinition[],
+    client: ClientOffer,
     resume?: { stepId: string | null; followUps: NewMessage[] },
   ): LoopPorts {
+    const clientTools = client.tools;
     const repos = this.store.repos;
     const conversationId = context.conversationId;
     const runner = new AgentToolRunner(repos, this.sandbox, this.archives, new FileTools(this.store, this.archives), agentId);
@@ -370,7 +386,8 @@ export class MessageService {
           ...clientTools,
         ];
         return {
-          system: systemPrompt,
+          // Skills are offered per request (as by Letta): added to what the model sees, never stored.
+          system: withSkills(systemPrompt, renderAvailableSkills(blocks, client.skills)),
           messages: toChatMessages(history),
           tools: definitions,
           settings: modelSettingsOf(agent, llmConfig),

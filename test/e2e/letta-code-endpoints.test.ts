@@ -83,6 +83,32 @@ describe.each(DIALECTS)('what letta-code calls, and the top-level lists, on %s',
     });
   });
 
+  describe('client_skills', () => {
+    it('shows the request\'s skills and the agent\'s skill blocks to the model for that request only', async () => {
+      const model = fake.script([reply.text('one'), reply.text('two')]);
+      const agent = await server.client.agents.create({
+        model: model.handle,
+        memory_blocks: [{ label: 'skills/deploy', value: 'How to deploy', description: 'Deploys the app\nSecond line' }],
+      });
+      await server.client.agents.messages.create(agent.id, {
+        input: 'hi',
+        client_skills: [
+          { name: 'review', description: 'Reviews a diff', location: '/home/u/.letta/skills/review/SKILL.md' },
+          { name: 'deploy', description: 'Shadowed by the agent block', location: '/elsewhere/deploy/SKILL.md' },
+        ],
+      } as any);
+      await server.client.agents.messages.create(agent.id, { input: 'again' });
+      const systemOf = (index: number) => String((model.requests[index]!.body as any).messages[0].content);
+      expect(systemOf(0)).toContain(['<available_skills>', '${MEMORY_DIR}/skills', '└── deploy/', '    └── SKILL.md (Deploys the app)', '', '/home/u/.letta/skills', '└── review/', '    └── SKILL.md (Reviews a diff)', '</available_skills>'].join('\n'));
+      expect(systemOf(0)).not.toContain('Shadowed');
+      // The next request without client skills still lists the agent's own skill block, and nothing is stored.
+      expect(systemOf(1)).toContain('SKILL.md (Deploys the app)');
+      expect(systemOf(1)).not.toContain('review');
+      const [system] = (await server.client.agents.messages.list(agent.id, { order: 'asc', limit: 1 })).items as any[];
+      expect(JSON.stringify(system)).not.toContain('available_skills');
+    });
+  });
+
   describe('messages across agents', () => {
     let first: { id: string };
     let second: { id: string };
