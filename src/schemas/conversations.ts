@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { idSchema, metadataSchema, queryBoolean } from './common.js';
+import { idSchema, metadataSchema, queryArray, queryBoolean } from './common.js';
+import { MESSAGE_TYPES } from './messages.js';
 
 const conversationFields = {
   description: z.string().max(10_000).nullish(),
@@ -33,4 +34,5 @@ export const listConversationMessagesQuerySchema = z.object({
   limit: z.coerce.number().int().min(1).max(1000).default(100),
   order: z.enum(['asc', 'desc']).default('desc'),
   use_assistant_message: queryBoolean.default(true),
+  include_return_message_types: queryArray(z.enum(MESSAGE_TYPES)).optional(),
 });

@@ -57,6 +57,8 @@ describe.each(DIALECTS)('conversations on %s', (dialect) => {
       'tool_return_message',
       'assistant_message',
     ]);
+    const onlyReplies = await server.client.conversations.messages.list(one.id, { order: 'asc', include_return_message_types: ['assistant_message', 'tool_return_message'] } as any);
+    expect(onlyReplies.items.map((message: any) => message.message_type)).toEqual(['tool_return_message', 'assistant_message']);
     // The agent's own messages are its default conversation's, also reachable as "default".
     const own = await server.client.agents.messages.list(agent.id, { order: 'asc' });
     expect(own.items.map((message: any) => message.content)).toContain('and the default?');

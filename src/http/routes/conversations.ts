@@ -125,7 +125,9 @@ export function conversationRoutes({ conversations, messages, runStreams, runs }
       const query = request.query;
       const conversation = await conversations.resolve(request.params.conversation_id, query.agent_id);
       const list = await messages.list(conversation.agentId, { before: query.before, after: query.after, limit: query.limit, order: query.order }, conversation.id);
-      return list.flatMap((message) => toLettaMessages(message, { useAssistantMessage: query.use_assistant_message }));
+      const parts = list.flatMap((message) => toLettaMessages(message, { useAssistantMessage: query.use_assistant_message }));
+      const types = query.include_return_message_types;
+      return types?.length ? parts.filter((part) => types.includes(part.message_type)) : parts;
     });
   };
 }
