@@ -184,6 +184,20 @@ describe.each(DIALECTS)('folders and files on %s', (dialect) => {
     expect((await server.client.agents.files.list(agent.id)).files).toEqual([]);
   });
 
+  it('cuts an open file to the per-file limit with a note on how to read on', async () => {
+    const folder = await newFolder();
+    await settled(folder.id, (await upload(folder.id, 'sample.md')).id);
+    const model = fake.script([reply.text('ok')]);
+    const agent = await server.client.agents.create({ model: model.handle, per_file_view_window_char_limit: 400 });
+    await server.client.agents.folders.attach(folder.id, { agent_id: agent.id });
+    await server.client.agents.messages.create(agent.id, { input: 'hi' });
+    const system = String((model.requests[0]!.body as any).messages[0].content);
+    const value = system.slice(system.indexOf('<value>', system.indexOf('<directories>')) + '<value>\n'.length, system.indexOf('\n</value>', system.indexOf('<directories>')));
+    expect(value.length).toBeLessThanOrEqual(400);
+    expect(value).toMatch(/\.\.\.\[TRUNCATED\]\n# NOTE: This block is truncated, use functions to view the full content\.$/);
+    expect(system).toContain('- chars_limit=400');
+  });
+
   it('shows a file uploaded to an attached folder to its agents, open', async () => {
     const folder = await newFolder();
     const agent = await server.client.agents.create({ model: fake.script([]).handle });
@@ -204,6 +218,7 @@ describe.each(DIALECTS)('folders and files on %s', (dialect) => {
       reply.toolCall('grep_files', { pattern: 'obsidian\\s+orchard', context_lines: 1 }),
       reply.toolCall('semantic_search_files', { query: 'when does the orchard bloom?', limit: 2 }),
       reply.toolCall('open_files', { file_requests: [{ file_name: pdf, offset: 0, length: 2 }], close_all_others: true }),
+      reply.toolCall('grep_files', { pattern: 'the', include: '*.md', context_lines: 0, offset: 1 }),
       reply.toolCall('grep_files', { pattern: '(a+)+$' }),
       reply.toolCall('open_files', { file_requests: [{ file_name: `${folder.name}/missing.txt` }] }),
       reply.text('done'),
@@ -211,17 +226,20 @@ describe.each(DIALECTS)('folders and files on %s', (dialect) => {
     await server.client.agents.update(agent.id, { model: model.handle });
     const response = await server.client.agents.messages.create(agent.id, { input: 'look it up' });
     const returns = response.messages.filter((message) => message.message_type === 'tool_return_message') as Record<string, any>[];
-    expect(returns).toHaveLength(5);
+    expect(returns).toHaveLength(6);
     expect(returns[0]!.tool_return).toContain(`=== ${pdf}:`);
     expect(returns[0]!.tool_return).toMatch(/> \d+: .*obsidian orchard/i);
     expect(returns[1]!.tool_return).toContain('for query:');
     expect(returns[1]!.tool_return).toContain('obsidian orchard');
     expect(returns[2]!.tool_return).toContain(`* Opened ${pdf} (lines 1-2)`);
     expect(returns[2]!.tool_return).toContain('close_all_others');
-    expect(returns[3]!.status).toBe('error');
-    expect(returns[3]!.tool_return).toMatch(/nests quantifiers/);
+    expect(returns[3]!.tool_return).toMatch(/across 1 files \(showing matches 2-/);
+    expect(returns[3]!.tool_return).toContain(`${folder.name}/sample.md`);
+    expect(returns[3]!.tool_return).not.toContain('sample.txt');
     expect(returns[4]!.status).toBe('error');
-    expect(returns[4]!.tool_return).toContain('is not attached');
+    expect(returns[4]!.tool_return).toMatch(/nests quantifiers/);
+    expect(returns[5]!.status).toBe('error');
+    expect(returns[5]!.tool_return).toContain('is not attached');
     const open = (await server.client.agents.files.list(agent.id, { is_open: true })).files;
     expect(open.map((view) => view.file_name)).toEqual([pdf]);
     expect(open[0]).toMatchObject({ start_line: 1, end_line: 2 });
