@@ -1,5 +1,6 @@
 import type { AgentRecord, AgentTool } from '../domain/agent.js';
 import type { Block } from '../domain/block.js';
+import type { FileView, Folder, FolderFile } from '../domain/folder.js';
 import type { Message } from '../domain/message.js';
 
 /** A stored message with the approval columns Letta's MessageSchema carries. */
@@ -9,42 +10,13 @@ export interface ExportedMessage extends Message {
   denialReason: string | null;
 }
 
-export interface SnapshotFolder {
-  id: string;
-  name: string;
-  description: string | null;
-  instructions: string | null;
-  metadata: Record<string, unknown> | null;
-  embeddingConfig: Record<string, unknown>;
-}
+export type SnapshotFolder = Pick<Folder, 'id' | 'name' | 'description' | 'instructions' | 'metadata' | 'embeddingConfig'>;
 
-export interface SnapshotFile {
-  id: string;
-  folderId: string;
-  fileName: string;
-  originalFileName: string;
-  filePath: string | null;
-  fileType: string;
-  fileSize: number;
-  fileCreationDate: string | null;
-  fileLastModifiedDate: string | null;
-  processingStatus: string;
-  errorMessage: string | null;
-  totalChunks: number | null;
-  chunksEmbedded: number | null;
-  content: string | null;
-}
+/** A file with its text. */
+export type SnapshotFile = Omit<FolderFile, 'createdAt' | 'updatedAt' | 'content'> & { content: string | null };
 
 /** An agent's view of one file. */
-export interface SnapshotFileAgent {
-  fileId: string;
-  folderId: string;
-  isOpen: boolean;
-  visibleContent: string | null;
-  startLine: number | null;
-  endLine: number | null;
-  lastAccessedAt: string;
-}
+export type SnapshotFileAgent = Pick<FileView, 'fileId' | 'folderId' | 'isOpen' | 'visibleContent' | 'startLine' | 'endLine' | 'lastAccessedAt'>;
 
 /** Everything an agent file holds about one agent, as read from the store. */
 export interface AgentSnapshot {

@@ -261,7 +261,7 @@ export class AgentFileService {
         fileCreationDate: entry.file_creation_date ?? null,
         fileLastModifiedDate: entry.file_last_modified_date ?? null,
         // The text came with the file; its passages are made again here.
-        processingStatus: entry.content ? 'pending' : (entry.processing_status ?? 'error'),
+        processingStatus: entry.content ? 'pending' : 'error',
         errorMessage: entry.content ? null : (entry.error_message ?? 'The agent file held no content for this file'),
         totalChunks: null,
         chunksEmbedded: null,

@@ -87,7 +87,7 @@ describe.each(DIALECTS)('agent files on %s', (dialect) => {
     const folderId = await repos.insertFolder({ name, description: 'Docs', instructions: 'Read them', metadata: null, embeddingConfig });
     const file = (fileName: string, content: string) => ({
       folderId, fileName: `${name}/${fileName}`, originalFileName: fileName, filePath: null, fileType: 'text/plain', fileSize: content.length,
-      fileCreationDate: null, fileLastModifiedDate: null, processingStatus: 'completed', errorMessage: null, totalChunks: 1, chunksEmbedded: 1, content,
+      fileCreationDate: null, fileLastModifiedDate: null, processingStatus: 'completed' as const, errorMessage: null, totalChunks: 1, chunksEmbedded: 1, content,
     });
     const [guide, notes] = await repos.insertFiles([file('guide.md', '# Guide\nStep one.'), file('notes.txt', 'remember the milk')]);
     await repos.attachFolders(agentId, [folderId]);

@@ -5,6 +5,7 @@ import type { StoreDialect } from '../dialects/dialect.js';
 import { decodeJson, encodeJson, encodeJsonOrNull, flag, fromFlag, now } from '../json.js';
 import type { Executor } from '../store.js';
 import type { FileAgentRow, FileRow, FolderRow, MessageRow } from '../tables.js';
+import { toFile } from './files.js';
 import { toMessage } from './messages.js';
 
 /** Rows per multi-row insert: well under SQLite's 32,766 and Postgres' 65,535 bound parameters. */
@@ -39,22 +40,8 @@ function toSnapshotFolder(row: FolderRow & { embedding_config: string | null }):
 }
 
 function toSnapshotFile(row: FileRow): SnapshotFile {
-  return {
-    id: row.id,
-    folderId: row.folder_id,
-    fileName: row.file_name,
-    originalFileName: row.original_file_name,
-    filePath: row.file_path,
-    fileType: row.file_type,
-    fileSize: row.file_size,
-    fileCreationDate: row.file_creation_date,
-    fileLastModifiedDate: row.file_last_modified_date,
-    processingStatus: row.processing_status,
-    errorMessage: row.error_message,
-    totalChunks: row.total_chunks,
-    chunksEmbedded: row.chunks_embedded,
-    content: row.content,
-  };
+  const { createdAt: _createdAt, updatedAt: _updatedAt, ...file } = toFile(row);
+  return { ...file, content: row.content };
 }
 
 function toSnapshotFileAgent(row: FileAgentRow): SnapshotFileAgent {

@@ -19,7 +19,7 @@ const NEXT: Record<FileProcessingStatus, FileProcessingStatus[]> = {
   error: [],
 };
 
-function toFile(row: Omit<FileRow, 'content'> & { content?: string | null }): FolderFile {
+export function toFile(row: Omit<FileRow, 'content'> & { content?: string | null }): FolderFile {
   return {
     id: row.id,
     folderId: row.folder_id,
