@@ -3,11 +3,15 @@
  * instantly on loopback; each turn is one tool call plus one reply (two steps) on an agent whose
  * context holds 200 to 280 messages (a fresh agent every 20 turns). Per-step overhead = (turn round
  * time − time spent inside the fake model) / 2, with the turn's time taken from the server's own
- * request log (and, for comparison, as the client sees it, which adds the client's HTTP round trip). Then throughput: 100 agents sending turns in parallel, in messages per second.
+ * request log (and, for comparison, as the client sees it, which adds the client's HTTP round trip).
+ * On Linux also the CPU time the server's main (JavaScript) thread spends per step, which other
+ * load on the machine disturbs far less than elapsed time. Then throughput: 100 agents sending turns
+ * in parallel, in messages per second.
  *
  *   npm run build && npm run bench:steps
  *   TURNS=50 AGENTS=20 DIALECTS=sqlite npm run bench:steps
  */
+import { existsSync, readFileSync } from 'node:fs';
 import Letta from '@letta-ai/letta-client';
 import { reply, startFakeModelServer, type FakeModelServer } from '../../test/support/fake-model/index.js';
 import { inParallel, postgresReachable, startBenchServer, summary, type BenchDialect } from '../support.js';
@@ -25,6 +29,19 @@ function history(): { role: 'user' | 'assistant'; content: string }[] {
 
 const turnRoute = 'POST /v1/agents/:agent_id/messages';
 
+/** The bench server's process: the child of this one that runs `dist/cli.js` (Linux only). */
+function serverPid(): number | undefined {
+  const children = `/proc/${process.pid}/task/${process.pid}/children`;
+  if (!existsSync(children)) return undefined;
+  const pids = readFileSync(children, 'utf8').trim().split(/\s+/).filter(Boolean).map(Number);
+  return pids.reverse().find((pid) => readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes('dist/cli.js'));
+}
+
+/** CPU time (ms) the process's main thread has run so far, from the scheduler's statistics. */
+function mainThreadCpuMs(pid: number): number {
+  return Number(readFileSync(`/proc/${pid}/schedstat`, 'utf8').split(' ')[0]) / 1e6;
+}
+
 async function bench(dialect: BenchDialect, fake: FakeModelServer): Promise<void> {
   const server = await startBenchServer(dialect, { OPENAI_BASE_URL: fake.baseURL });
   try {
@@ -39,13 +56,17 @@ async function bench(dialect: BenchDialect, fake: FakeModelServer): Promise<void
     }
     const overheads: number[] = [];
     const serverOverheads: number[] = [];
+    const pid = serverPid();
+    const cpuPerStep: number[] = [];
     for (let i = 0; i < TURNS; i++) {
       if (i % 20 === 0) agent = await freshAgent();
       model.push(...turn());
       const before = model.requests.length;
+      const cpuBefore = pid ? mainThreadCpuMs(pid) : 0;
       const started = performance.now();
       await client.agents.messages.create(agent.id, { input: `What do you know about tea? (${i})` });
       const total = performance.now() - started;
+      if (pid) cpuPerStep.push((mainThreadCpuMs(pid) - cpuBefore) / 2);
       const inModel = model.requests.slice(before).reduce((sum, request) => sum + (request.handledMs ?? 0), 0);
       overheads.push((total - inModel) / 2);
       const serverTurn = await server.nextTime(turnRoute);
@@ -53,6 +74,7 @@ async function bench(dialect: BenchDialect, fake: FakeModelServer): Promise<void
     }
     console.log(`[${dialect}] ${summary(`server's own time per step`, serverOverheads)}`);
     console.log(`[${dialect}] ${summary(`per step as the client sees it`, overheads)}`);
+    if (pid) console.log(`[${dialect}] ${summary(`server main-thread CPU per step`, cpuPerStep)}`);
 
     const agents: { agent: { id: string } }[] = [];
     for (let i = 0; i < PARALLEL_AGENTS; i++) {
