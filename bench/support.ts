@@ -12,6 +12,8 @@ const ROOT = new URL('..', import.meta.url).pathname;
 
 export interface BenchServer {
   url: string;
+  /** The server process's id (for /proc figures such as its resident memory). */
+  pid: number;
   /** Server-side handling time (ms) of each request by route, from the server's own request log. */
   serverTimes: Map<string, number[]>;
   /** The server-side time of the route's next request not yet taken, once its log line is in. */
@@ -89,6 +91,7 @@ export async function startBenchServer(dialect: BenchDialect, env: Record<string
   await Promise.race([healthy, exited.then((code) => Promise.reject(new Error(`the server exited with ${code}`)))]);
   return {
     url: `http://127.0.0.1:${port}`,
+    pid: child.pid!,
     serverTimes,
     nextTime: async (route) => {
       const index = taken.get(route) ?? 0;
