@@ -29,15 +29,7 @@ function history(): { role: 'user' | 'assistant'; content: string }[] {
 
 const turnRoute = 'POST /v1/agents/:agent_id/messages';
 
-/** The bench server's process: the child of this one that runs `dist/cli.js` (Linux only). */
-function serverPid(): number | undefined {
-  const children = `/proc/${process.pid}/task/${process.pid}/children`;
-  if (!existsSync(children)) return undefined;
-  const pids = readFileSync(children, 'utf8').trim().split(/\s+/).filter(Boolean).map(Number);
-  return pids.reverse().find((pid) => readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes('dist/cli.js'));
-}
-
-/** CPU time (ms) the process's main thread has run so far, from the scheduler's statistics. */
+/** CPU time (ms) the process's main thread has run so far, from the scheduler's statistics (Linux). */
 function mainThreadCpuMs(pid: number): number {
   return Number(readFileSync(`/proc/${pid}/schedstat`, 'utf8').split(' ')[0]) / 1e6;
 }
@@ -56,7 +48,7 @@ async function bench(dialect: BenchDialect, fake: FakeModelServer): Promise<void
     }
     const overheads: number[] = [];
     const serverOverheads: number[] = [];
-    const pid = serverPid();
+    const pid = existsSync(`/proc/${server.pid}/schedstat`) ? server.pid : undefined;
     const cpuPerStep: number[] = [];
     for (let i = 0; i < TURNS; i++) {
       if (i % 20 === 0) agent = await freshAgent();
