@@ -1,6 +1,6 @@
 /**
  * Folder ingestion (issue 7). Generates a deterministic corpus of FILES files (markdown, Python and
- * prose in turn, FILE_KB kilobytes each: 100 × 105 KB ≈ 10.5 MB by default), uploads all of them to
+ * prose in turn, about FILE_KB kilobytes each: 10.7 MB by default), uploads all of them to
  * one folder from CLIENTS concurrent clients through the official client, and polls the folder's
  * file list until every file is `completed` (any `error` stops the bench). The folder embeds with
  * the server's default, the offline model `mnemo/use-lite-512`. One small file is ingested first
@@ -28,7 +28,7 @@ const FILE_KB = Number(process.env.FILE_KB ?? 105);
 const CLIENTS = Number(process.env.CLIENTS ?? 4);
 const HEALTH_INTERVAL_MS = Number(process.env.HEALTH_INTERVAL_MS ?? 20);
 const POLL_INTERVAL_MS = 250;
-const TIMEOUT_MS = Number(process.env.TIMEOUT_MS ?? 30 * 60_000);
+const TIMEOUT_MS = Number(process.env.TIMEOUT_MS ?? 60 * 60_000);
 const CLOCK_TICKS_PER_SECOND = Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }));
 
 const files = corpus(FILES, FILE_KB * 1000, 20260107);
