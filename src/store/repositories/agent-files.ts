@@ -6,7 +6,7 @@ import { decodeJson, encodeJson, encodeJsonOrNull, flag, fromFlag, now } from '.
 import type { Executor } from '../store.js';
 import type { FileAgentRow, FileRow, FolderRow, MessageRow } from '../tables.js';
 import { toFile } from './files.js';
-import { toMessage } from './messages.js';
+import { toMessage, toMessageRow } from './messages.js';
 
 /** Rows per multi-row insert: well under SQLite's 32,766 and Postgres' 65,535 bound parameters. */
 const INSERT_CHUNK = 500;
@@ -120,28 +120,10 @@ export class AgentFileRepository {
         .insertInto('messages')
         .values(
           chunk.map((message) => ({
-            id: message.id,
-            agent_id: message.agentId,
-            conversation_id: message.conversationId,
-            role: message.role,
-            content: encodeJson(message.content),
-            name: message.name ?? null,
-            tool_calls: encodeJsonOrNull(message.toolCalls),
-            tool_call_id: message.toolCallId ?? null,
-            tool_returns: encodeJsonOrNull(message.toolReturns),
-            approvals: encodeJsonOrNull(message.approvals),
+            ...toMessageRow({ ...message, stepId: null, runId: null }, message.createdAt),
             approve: flag(message.approve),
             approval_request_id: message.approvalRequestId,
             denial_reason: message.denialReason,
-            step_id: null,
-            run_id: null,
-            otid: message.otid ?? null,
-            sender_id: message.senderId ?? null,
-            group_id: message.groupId ?? null,
-            batch_item_id: null,
-            is_err: flag(message.isErr ?? null),
-            model: message.model ?? null,
-            created_at: message.createdAt,
           })),
         )
         .execute();

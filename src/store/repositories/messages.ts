@@ -32,6 +32,34 @@ export function toMessage(row: MessageRow): Message {
   };
 }
 
+/** The row a new message is stored as (approval columns empty: they come with imported messages only). */
+export function toMessageRow(message: NewMessage, at: string) {
+  return {
+    id: message.id ?? newId('message'),
+    agent_id: message.agentId,
+    conversation_id: message.conversationId,
+    role: message.role,
+    content: encodeJson(message.content),
+    name: message.name ?? null,
+    tool_calls: encodeJsonOrNull(message.toolCalls),
+    tool_call_id: message.toolCallId ?? null,
+    tool_returns: encodeJsonOrNull(message.toolReturns),
+    approvals: encodeJsonOrNull(message.approvals),
+    approve: null,
+    approval_request_id: null,
+    denial_reason: null,
+    step_id: message.stepId ?? null,
+    run_id: message.runId ?? null,
+    otid: message.otid ?? null,
+    sender_id: message.senderId ?? null,
+    group_id: message.groupId ?? null,
+    batch_item_id: null,
+    is_err: flag(message.isErr ?? null),
+    model: message.model ?? null,
+    created_at: message.createdAt ?? at,
+  };
+}
+
 export class MessageRepository {
   constructor(
     private readonly db: Executor,
@@ -45,30 +73,7 @@ export class MessageRepository {
     const rows = await this.db
       .insertInto('messages')
       .values(
-        messages.map((message) => ({
-          id: message.id ?? newId('message'),
-          agent_id: message.agentId,
-          conversation_id: message.conversationId,
-          role: message.role,
-          content: encodeJson(message.content),
-          name: message.name ?? null,
-          tool_calls: encodeJsonOrNull(message.toolCalls),
-          tool_call_id: message.toolCallId ?? null,
-          tool_returns: encodeJsonOrNull(message.toolReturns),
-          approvals: encodeJsonOrNull(message.approvals),
-          approve: null,
-          approval_request_id: null,
-          denial_reason: null,
-          step_id: message.stepId ?? null,
-          run_id: message.runId ?? null,
-          otid: message.otid ?? null,
-          sender_id: message.senderId ?? null,
-          group_id: message.groupId ?? null,
-          batch_item_id: null,
-          is_err: flag(message.isErr ?? null),
-          model: message.model ?? null,
-          created_at: message.createdAt ?? at,
-        })),
+        messages.map((message) => toMessageRow(message, at)),
       )
       .returningAll()
       .execute();
