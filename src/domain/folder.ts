@@ -18,12 +18,7 @@ export interface Folder {
 }
 
 /** Processing moves forward only: pending → parsing → embedding → completed, or to error from any. */
-export const FILE_PROCESSING_STATUSES = ['pending', 'parsing', 'embedding', 'completed', 'error'] as const;
-export type FileProcessingStatus = (typeof FILE_PROCESSING_STATUSES)[number];
-
-export function isTerminalStatus(status: FileProcessingStatus): boolean {
-  return status === 'completed' || status === 'error';
-}
+export type FileProcessingStatus = 'pending' | 'parsing' | 'embedding' | 'completed' | 'error';
 
 export interface FolderFile {
   id: string;

@@ -138,9 +138,4 @@ export class FileViewRepository {
   async removeFolder(agentId: string, folderId: string): Promise<void> {
     await this.db.deleteFrom('file_agents').where('agent_id', '=', agentId).where('folder_id', '=', folderId).execute();
   }
-
-  async agentIdsSeeing(fileId: string): Promise<string[]> {
-    const rows = await this.db.selectFrom('file_agents').select('agent_id').where('file_id', '=', fileId).execute();
-    return rows.map((row) => row.agent_id);
-  }
 }
