@@ -21,6 +21,7 @@ import { FileProcessor } from './files/file-processor.js';
 import { AgentFolderService } from './services/agent-folders.js';
 import { FileIngestion } from './services/file-ingestion.js';
 import { FolderService } from './services/folders.js';
+import { MessageHistoryService } from './services/message-history.js';
 import { openStore, type Store } from './store/store.js';
 
 /** Everything the HTTP layer needs, built once. */
@@ -41,6 +42,7 @@ export interface AppContext {
   agentFiles: AgentFileService;
   folders: FolderService;
   agentFolders: AgentFolderService;
+  messageHistory: MessageHistoryService;
   /** Stops background work and closes the store. */
   close(): Promise<void>;
 }
@@ -75,6 +77,7 @@ export async function createAppContext(config: Config): Promise<AppContext> {
       agentFiles: new AgentFileService(store, models, (agentId) => agents.recompile(agentId), folders),
       folders,
       agentFolders: new AgentFolderService(store),
+      messageHistory: new MessageHistoryService(store),
       close: async () => {
         supervisor.stop();
         await fileProcessor.close();

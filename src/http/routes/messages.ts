@@ -6,7 +6,6 @@ import { idSchema, paginationQuery, queryArray } from '../../schemas/common.js';
 import { lettaMessageSchema, MESSAGE_TYPES } from '../../schemas/messages.js';
 import { toLettaMessages } from '../../serializers/letta-message.js';
 import { toMessageSearchResults } from '../../serializers/message-search-result.js';
-import { MessageHistoryService } from '../../services/message-history.js';
 
 const messageIdParams = z.object({ message_id: idSchema('message') });
 
@@ -26,8 +25,7 @@ const searchMessagesRequestSchema = z.object({
 });
 
 /** Messages across all agents: list, retrieve and search. */
-export function messageRoutes({ store }: AppContext): FastifyPluginAsync {
-  const history = new MessageHistoryService(store);
+export function messageRoutes({ messageHistory: history }: AppContext): FastifyPluginAsync {
   return async (base) => {
     const app = base.withTypeProvider<ZodTypeProvider>();
 
