@@ -18,6 +18,7 @@ import pg from 'pg';
 import { openStore, type Store } from '../../src/store/store.js';
 import { passageVectorsFor, PostgresPassageVectors, type PassageSearchFilter, type PassageVectors } from '../../src/store/vector/index.js';
 import { postgresReachable, summary, type BenchDialect } from '../support.js';
+import { seededRandom as random } from '../../test/support/seeded-random.js';
 
 const PASSAGES = Number(process.env.PASSAGES ?? 100_000);
 const QUERIES = Number(process.env.QUERIES ?? 1_000);
@@ -30,18 +31,6 @@ const HANDLE = 'bench/clustered-384';
 const ARCHIVE = 'archive-bench';
 const INSERT_BATCH = 500;
 const ADMIN_URI = process.env.MNEMO_BENCH_PG_URI ?? 'postgres://postgres@127.0.0.1:5432/postgres';
-
-/** Deterministic pseudo-random numbers (mulberry32). */
-function random(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function gaussian(next: () => number): number {
   return Math.sqrt(-2 * Math.log(1 - next())) * Math.cos(2 * Math.PI * next());

@@ -1,30 +1,11 @@
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { toFile } from '@letta-ai/letta-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DIALECTS } from '../support/dialects.js';
 import { expectApiError } from '../support/expected-errors.js';
 import { reply, type FakeModelServer } from '../support/fake-model/index.js';
 import { RunSupervisor } from '../../src/services/run-supervisor.js';
+import { SAMPLE_SENTENCES, sampleFile } from '../support/sample-files.js';
 import { startTestServerWithFakeModel, type TestServer } from '../support/server.js';
-
-const FIXTURES = join(import.meta.dirname, '..', 'fixtures', 'files');
-
-/** Each fixture and the sentence its extracted text must hold (see test/fixtures/files/README.md). */
-const SAMPLES: [string, string][] = [
-  ['sample.txt', 'The lighthouse keeper counted exactly forty-two gulls on Tuesday.'],
-  ['sample.md', 'Marmalade Protocol: every third Thursday the archive is rebalanced.'],
-  ['sample.py', 'Quokka ledger reconciles the amber invoices before midnight.'],
-  ['sample.json', 'The violet tram departs from Quillon Square at dawn.'],
-  ['sample.csv', 'Zephyr copper kettles ship from Port Ellery.'],
-  ['sample.yaml', 'Cobalt herons nest only on the western pier.'],
-  ['sample.xml', 'The saffron comet returns every ninety-one years.'],
-  ['sample.html', 'Juniper clocks chime backwards in the glass museum.'],
-  ['sample.pdf', 'The obsidian orchard blooms only under a blue moon.'],
-  ['sample.docx', 'The tangerine submarine surfaced beside the ice library.'],
-];
-
-const fixture = (name: string) => readFileSync(join(FIXTURES, name));
 
 describe.each(DIALECTS)('folders and files on %s', (dialect) => {
   let server: TestServer;
@@ -37,7 +18,7 @@ describe.each(DIALECTS)('folders and files on %s', (dialect) => {
 
   let folderCount = 0;
   const newFolder = (extra: Record<string, unknown> = {}) => server.client.folders.create({ name: `docs-${++folderCount}`, ...extra });
-  const upload = async (folderId: string, name: string, bytes: Buffer = fixture(name), params: Record<string, unknown> = {}) =>
+  const upload = async (folderId: string, name: string, bytes: Buffer = sampleFile(name), params: Record<string, unknown> = {}) =>
     server.client.folders.files.upload(folderId, { file: await toFile(bytes, name), ...params });
 
   /** Polls the file until it stops processing; statuses seen on the way must only move forward. */
@@ -77,13 +58,13 @@ describe.each(DIALECTS)('folders and files on %s', (dialect) => {
   it('uploads every supported type, parses and embeds it in the background, and shows progress', async () => {
     const folder = await newFolder();
     const uploads = [];
-    for (const [name] of SAMPLES) {
+    for (const [name] of SAMPLE_SENTENCES) {
       const created = await upload(folder.id, name);
       expect(created).toMatchObject({ file_name: `${folder.name}/${name}`, source_id: folder.id });
       expect(['pending', 'parsing', 'embedding', 'completed']).toContain((created as any).processing_status);
       uploads.push(created);
     }
-    for (const [index, [name, sentence]] of SAMPLES.entries()) {
+    for (const [index, [name, sentence]] of SAMPLE_SENTENCES.entries()) {
       const created = uploads[index]!;
       const done = await settled(folder.id, created.id);
       expect(done.processing_status, `${name}: ${done.error_message}`).toBe('completed');
@@ -96,11 +77,11 @@ describe.each(DIALECTS)('folders and files on %s', (dialect) => {
     const html = (await server.client.folders.files.list(folder.id, { include_content: true })).items.find((file) => file.file_name?.endsWith('sample.html'));
     expect(html?.content).not.toContain('SCRIPT_TEXT_MUST_NOT_APPEAR');
     const passages = (await server.client.get(`/v1/folders/${folder.id}/passages`, { query: { limit: 1000 } })) as Record<string, any>[];
-    expect(passages.length).toBeGreaterThanOrEqual(SAMPLES.length);
+    expect(passages.length).toBeGreaterThanOrEqual(SAMPLE_SENTENCES.length);
     expect(passages[0]).toMatchObject({ source_id: folder.id, file_id: expect.stringMatching(/^file-/), file_name: expect.stringContaining(folder.name) });
     const metadata = (await server.client.get('/v1/folders/metadata', { query: { include_detailed_per_source_metadata: true } })) as Record<string, any>;
     const mine = metadata.sources.find((entry: any) => entry.source_id === folder.id);
-    expect(mine).toMatchObject({ file_count: SAMPLES.length, files: expect.arrayContaining([expect.objectContaining({ file_name: `${folder.name}/sample.pdf` })]) });
+    expect(mine).toMatchObject({ file_count: SAMPLE_SENTENCES.length, files: expect.arrayContaining([expect.objectContaining({ file_name: `${folder.name}/sample.pdf` })]) });
   }, 90_000);
 
   it('refuses bad uploads with clear errors and writes nothing', async () => {
@@ -114,7 +95,7 @@ describe.each(DIALECTS)('folders and files on %s', (dialect) => {
     const failed = await settled(folder.id, corrupt.id);
     expect(failed.processing_status).toBe('error');
     expect(failed.error_message).toMatch(/pdf/i);
-    await expectApiError(server.client.folders.files.upload('source-00000000-0000-4000-8000-000000000000', { file: await toFile(fixture('sample.txt'), 'a.txt') }), 404, 'not found');
+    await expectApiError(server.client.folders.files.upload('source-00000000-0000-4000-8000-000000000000', { file: await toFile(sampleFile('sample.txt'), 'a.txt') }), 404, 'not found');
   });
 
   it('handles duplicate names by suffix, error, skip and replace', async () => {

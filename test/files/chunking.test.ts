@@ -3,7 +3,8 @@ import { countTokens } from 'gpt-tokenizer/encoding/o200k_base';
 import { afterAll, describe, expect, it } from 'vitest';
 import { FileProcessor, type ChunkOptions } from '../../src/files/file-processor.js';
 import { detectFileType, type FileType } from '../../src/files/file-types.js';
-import { CODE, MARKDOWN, TEXT, markdown, prose, python, seededRandom, sentence } from './support/corpus.js';
+import { CODE, MARKDOWN, TEXT, markdown, prose, python, sentence } from './support/corpus.js';
+import { seededRandom } from '../support/seeded-random.js';
 
 const encoder = new TextEncoder();
 const tokens = (text: string) => countTokens(text, { disallowedSpecial: new Set() });

@@ -1,13 +1,7 @@
-import { readFileSync } from 'node:fs';
 import { afterAll, describe, expect, it } from 'vitest';
 import { FileParseError, FileProcessor } from '../../src/files/file-processor.js';
 import { detectFileType, type FileType } from '../../src/files/file-types.js';
-
-const FIXTURES = new URL('../fixtures/files/', import.meta.url);
-
-function fixture(name: string): Uint8Array {
-  return readFileSync(new URL(name, FIXTURES));
-}
+import { SAMPLE_SENTENCES, sampleFile } from '../support/sample-files.js';
 
 function typeOf(name: string): FileType {
   const type = detectFileType(name);
@@ -21,32 +15,21 @@ describe('FileProcessor.extract: the sample files', () => {
   const processor = new FileProcessor();
   afterAll(() => processor.close());
 
-  it.each([
-    ['sample.txt', 'The lighthouse keeper counted exactly forty-two gulls on Tuesday.'],
-    ['sample.md', 'Marmalade Protocol: every third Thursday the archive is rebalanced.'],
-    ['sample.py', 'Quokka ledger reconciles the amber invoices before midnight.'],
-    ['sample.json', 'The violet tram departs from Quillon Square at dawn.'],
-    ['sample.csv', 'Zephyr copper kettles ship from Port Ellery.'],
-    ['sample.yaml', 'Cobalt herons nest only on the western pier.'],
-    ['sample.xml', 'The saffron comet returns every ninety-one years.'],
-    ['sample.html', 'Juniper clocks chime backwards in the glass museum.'],
-    ['sample.pdf', 'The obsidian orchard blooms only under a blue moon.'],
-    ['sample.docx', 'The tangerine submarine surfaced beside the ice library.'],
-  ])('%s: the text has its sentence, and so does a chunk', async (name, sentence) => {
-    const file = await processor.extract(fixture(name), typeOf(name));
+  it.each(SAMPLE_SENTENCES)('%s: the text has its sentence, and so does a chunk', async (name, sentence) => {
+    const file = await processor.extract(sampleFile(name), typeOf(name));
     expect(file.text).toContain(sentence);
     expect(file.chunks.some((chunk) => chunk.includes(sentence))).toBe(true);
   });
 
   it('keeps structured text files as they are, with \\n line ends', async () => {
     for (const name of ['sample.json', 'sample.csv', 'sample.yaml', 'sample.xml', 'sample.py']) {
-      const bytes = fixture(name);
+      const bytes = sampleFile(name);
       expect((await processor.extract(bytes, typeOf(name))).text).toBe(new TextDecoder().decode(bytes));
     }
   });
 
   it('reads every page of the PDF, in order, separated by a blank line', async () => {
-    const { text } = await processor.extract(fixture('sample.pdf'), typeOf('sample.pdf'));
+    const { text } = await processor.extract(sampleFile('sample.pdf'), typeOf('sample.pdf'));
     const pages = ['Page one covers the spring pruning calendar.', 'The obsidian orchard blooms', 'Keep apples and pears apart'];
     const positions = pages.map((page) => text.indexOf(page));
     expect(positions.every((position) => position >= 0)).toBe(true);
@@ -55,14 +38,14 @@ describe('FileProcessor.extract: the sample files', () => {
   });
 
   it('reads the docx paragraphs as separate paragraphs', async () => {
-    const { text } = await processor.extract(fixture('sample.docx'), typeOf('sample.docx'));
+    const { text } = await processor.extract(sampleFile('sample.docx'), typeOf('sample.docx'));
     expect(text).toContain('Submarine Log\n\nThe tangerine submarine');
     expect(text).toContain('The crew logged the depth and the water temperature.');
     expect(text).toContain('Second watch\n\nDuring the second watch');
   });
 
   it('turns HTML into readable text: no scripts, styles, comments or tags; entities decoded; headings and list items kept', async () => {
-    const { text } = await processor.extract(fixture('sample.html'), typeOf('sample.html'));
+    const { text } = await processor.extract(sampleFile('sample.html'), typeOf('sample.html'));
     expect(text).not.toMatch(/SCRIPT_TEXT_MUST_NOT_APPEAR|NOSCRIPT_TEXT_MUST_NOT_APPEAR|font-family|a comment|<|>/);
     expect(text).toContain('# The Glass Museum');
     expect(text).toContain('## Opening hours');
@@ -114,23 +97,23 @@ describe('FileProcessor.extract: bad content', () => {
   afterAll(() => processor.close());
 
   it('fails a corrupt PDF with a FileParseError saying so', async () => {
-    const failure = processor.extract(fixture('corrupt.pdf'), typeOf('corrupt.pdf'));
+    const failure = processor.extract(sampleFile('corrupt.pdf'), typeOf('corrupt.pdf'));
     await expect(failure).rejects.toBeInstanceOf(FileParseError);
     await expect(failure).rejects.toThrow(/^the file is not a readable PDF/);
   });
 
   it('fails a PDF without a text layer as having no text', async () => {
-    await expect(processor.extract(fixture('no-text.pdf'), typeOf('no-text.pdf'))).rejects.toThrow(new FileParseError('the file has no text'));
+    await expect(processor.extract(sampleFile('no-text.pdf'), typeOf('no-text.pdf'))).rejects.toThrow(new FileParseError('the file has no text'));
   });
 
   it('fails a .docx that is not a Word document', async () => {
-    const failure = processor.extract(fixture('sample.txt'), typeOf('letter.docx'));
+    const failure = processor.extract(sampleFile('sample.txt'), typeOf('letter.docx'));
     await expect(failure).rejects.toBeInstanceOf(FileParseError);
     await expect(failure).rejects.toThrow(/^the file is not a readable \.docx document/);
   });
 
   it('fails an empty file, and one of whitespace only, as having no text', async () => {
-    await expect(processor.extract(fixture('empty.txt'), typeOf('empty.txt'))).rejects.toThrow(new FileParseError('the file has no text'));
+    await expect(processor.extract(sampleFile('empty.txt'), typeOf('empty.txt'))).rejects.toThrow(new FileParseError('the file has no text'));
     await expect(processor.extract(new TextEncoder().encode(' \n\t\n'), typeOf('blank.md'))).rejects.toThrow(new FileParseError('the file has no text'));
     await expect(processor.extract(new TextEncoder().encode('<html><body> <script>x()</script> </body></html>'), typeOf('blank.html'))).rejects.toThrow(
       new FileParseError('the file has no text'),
@@ -138,7 +121,7 @@ describe('FileProcessor.extract: bad content', () => {
   });
 
   it('keeps working after a file fails', async () => {
-    await expect(processor.extract(fixture('corrupt.pdf'), typeOf('corrupt.pdf'))).rejects.toBeInstanceOf(FileParseError);
-    expect((await processor.extract(fixture('sample.pdf'), typeOf('sample.pdf'))).text).toContain('obsidian orchard');
+    await expect(processor.extract(sampleFile('corrupt.pdf'), typeOf('corrupt.pdf'))).rejects.toBeInstanceOf(FileParseError);
+    expect((await processor.extract(sampleFile('sample.pdf'), typeOf('sample.pdf'))).text).toContain('obsidian orchard');
   });
 });

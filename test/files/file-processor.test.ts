@@ -1,6 +1,7 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { FileParseError, FileProcessor } from '../../src/files/file-processor.js';
-import { TEXT, corpus, prose, seededRandom } from './support/corpus.js';
+import { TEXT, corpus, prose } from './support/corpus.js';
+import { seededRandom } from '../support/seeded-random.js';
 
 const encoder = new TextEncoder();
 

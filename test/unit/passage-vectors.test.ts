@@ -4,20 +4,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openStore, type Store } from '../../src/store/store.js';
 import { hnswIndexName, passageVectorsFor, PostgresPassageVectors, type PassageSearchFilter, type PassageVectors } from '../../src/store/vector/index.js';
 import { createTestStore, DIALECTS, type TestStore } from '../support/dialects.js';
+import { seededRandom as random } from '../support/seeded-random.js';
 
 const HANDLE = 'test/embedder-a';
-
-/** Deterministic pseudo-random numbers (mulberry32). */
-function random(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function randomVector(next: () => number, dimension: number): Float32Array {
   const vector = new Float32Array(dimension);

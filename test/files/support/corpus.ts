@@ -1,4 +1,5 @@
 import type { FileType } from '../../../src/files/file-types.js';
+import { seededRandom } from '../../support/seeded-random.js';
 
 const WORDS = (
   'archive harbour ledger lantern orchard pier tide gauge keeper shelf catalogue reading room ' +
@@ -6,18 +7,6 @@ const WORDS = (
   'morning evening north south river bridge station signal weather report letter office radio ' +
   'the a of and to in is was for on with as by at from that this it be are were has had'
 ).split(' ');
-
-/** A small deterministic generator (mulberry32), so that every run sees the same corpus. */
-export function seededRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function pick<T>(random: () => number, items: readonly T[]): T {
   return items[Math.floor(random() * items.length)];
