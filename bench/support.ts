@@ -120,6 +120,18 @@ export async function postgresReachable(): Promise<boolean> {
   }
 }
 
+/** Runs the bench on each store in DIALECTS (default `sqlite,postgres`), skipping an unreachable Postgres. */
+export async function forEachDialect(run: (dialect: BenchDialect) => Promise<void>): Promise<void> {
+  const wanted = (process.env.DIALECTS ?? 'sqlite,postgres').split(',').map((name) => name.trim());
+  for (const dialect of wanted.filter((name): name is BenchDialect => name === 'sqlite' || name === 'postgres')) {
+    if (dialect === 'postgres' && !(await postgresReachable())) {
+      console.log('[postgres] skipped: no server at 127.0.0.1:5432');
+      continue;
+    }
+    await run(dialect);
+  }
+}
+
 export function percentile(samples: number[], p: number): number {
   const sorted = [...samples].sort((a, b) => a - b);
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? Number.NaN;

@@ -12,7 +12,7 @@
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import Letta, { toFile } from '@letta-ai/letta-client';
-import { percentile, postgresReachable, startBenchServer, type BenchDialect } from '../support.js';
+import { forEachDialect, percentile, startBenchServer, type BenchDialect } from '../support.js';
 
 const MESSAGES = Number(process.env.MESSAGES ?? 10_000);
 const FILES = Number(process.env.FILES ?? 20);
@@ -132,11 +132,4 @@ async function bench(dialect: BenchDialect): Promise<void> {
   }
 }
 
-const wanted = (process.env.DIALECTS ?? 'sqlite,postgres').split(',') as BenchDialect[];
-for (const dialect of wanted) {
-  if (dialect === 'postgres' && !(await postgresReachable())) {
-    console.log('[postgres] not reachable; skipped');
-    continue;
-  }
-  await bench(dialect);
-}
+await forEachDialect(bench);

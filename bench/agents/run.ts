@@ -10,7 +10,7 @@
  *   AGENTS=2000 DIALECTS=sqlite npm run bench:agents     # quicker
  */
 import Letta from '@letta-ai/letta-client';
-import { inParallel, postgresReachable, startBenchServer, summary, type BenchDialect } from '../support.js';
+import { forEachDialect, inParallel, startBenchServer, summary, type BenchDialect } from '../support.js';
 
 const AGENTS = Number(process.env.AGENTS ?? 10_000);
 const LIST_PAGES = Number(process.env.LIST_PAGES ?? 400);
@@ -64,9 +64,4 @@ async function bench(dialect: BenchDialect): Promise<void> {
   }
 }
 
-const dialects = (process.env.DIALECTS ?? 'sqlite,postgres').split(',');
-if (dialects.includes('sqlite')) await bench('sqlite');
-if (dialects.includes('postgres')) {
-  if (await postgresReachable()) await bench('postgres');
-  else console.log('[postgres] skipped: no server at 127.0.0.1:5432');
-}
+await forEachDialect(bench);

@@ -17,7 +17,7 @@ import { sql } from 'kysely';
 import pg from 'pg';
 import { openStore, type Store } from '../../src/store/store.js';
 import { passageVectorsFor, PostgresPassageVectors, type PassageSearchFilter, type PassageVectors } from '../../src/store/vector/index.js';
-import { postgresReachable, summary, type BenchDialect } from '../support.js';
+import { forEachDialect, summary, type BenchDialect } from '../support.js';
 import { seededRandom as random } from '../../test/support/seeded-random.js';
 
 const PASSAGES = Number(process.env.PASSAGES ?? 100_000);
@@ -244,9 +244,4 @@ const data = dataset();
 const truthStarted = performance.now();
 const truths = new Map(variants(data).map((variant) => [variant.name, data.queries.map((query) => exactTopK(data, query, variant.matches))]));
 console.log(`${PASSAGES} passages x ${DIMENSION} dims in ${CENTROIDS} clusters, ${QUERIES} queries; exact answers by brute force in ${((performance.now() - truthStarted) / 1000).toFixed(1)} s`);
-const dialects = (process.env.DIALECTS ?? 'sqlite,postgres').split(',');
-if (dialects.includes('sqlite')) await bench('sqlite', data, truths);
-if (dialects.includes('postgres')) {
-  if (await postgresReachable()) await bench('postgres', data, truths);
-  else console.log('[postgres] skipped: no server at 127.0.0.1:5432');
-}
+await forEachDialect((dialect) => bench(dialect, data, truths));

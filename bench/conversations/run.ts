@@ -12,7 +12,7 @@
  */
 import Letta from '@letta-ai/letta-client';
 import { reply, startFakeModelServer, type FakeModelServer, type ScriptedModel } from '../../test/support/fake-model/index.js';
-import { inParallel, postgresReachable, startBenchServer, summary, type BenchDialect } from '../support.js';
+import { forEachDialect, inParallel, startBenchServer, summary, type BenchDialect } from '../support.js';
 
 const CONVERSATIONS = Number(process.env.CONVERSATIONS ?? 100);
 const TURNS = Number(process.env.TURNS ?? 20);
@@ -92,12 +92,7 @@ async function bench(dialect: BenchDialect, fake: FakeModelServer): Promise<void
 
 const fake = await startFakeModelServer();
 try {
-  const dialects = (process.env.DIALECTS ?? 'sqlite,postgres').split(',');
-  if (dialects.includes('sqlite')) await bench('sqlite', fake);
-  if (dialects.includes('postgres')) {
-    if (await postgresReachable()) await bench('postgres', fake);
-    else console.log('[postgres] skipped: no server at 127.0.0.1:5432');
-  }
+  await forEachDialect((dialect) => bench(dialect, fake));
 } finally {
   await fake.close();
 }

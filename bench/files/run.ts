@@ -21,7 +21,7 @@ import { readFileSync } from 'node:fs';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import Letta, { toFile } from '@letta-ai/letta-client';
 import { corpus } from '../../test/files/support/corpus.js';
-import { inParallel, percentile, postgresReachable, startBenchServer, type BenchDialect, type BenchServer } from '../support.js';
+import { forEachDialect, inParallel, percentile, startBenchServer, type BenchDialect, type BenchServer } from '../support.js';
 
 const FILES = Number(process.env.FILES ?? 100);
 const FILE_KB = Number(process.env.FILE_KB ?? 105);
@@ -169,11 +169,7 @@ async function ingest(dialect: BenchDialect, server: BenchServer): Promise<void>
 
 const loadAverage = () => readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ');
 console.log(`corpus: ${FILES} files, ${(corpusBytes / 1e6).toFixed(1)} MB (markdown, Python, prose)`);
-for (const dialect of (process.env.DIALECTS ?? 'sqlite,postgres').split(',') as BenchDialect[]) {
-  if (dialect === 'postgres' && !(await postgresReachable())) {
-    console.log('[postgres] not reachable; skipped');
-    continue;
-  }
+await forEachDialect(async (dialect) => {
   const server = await startBenchServer(dialect);
   try {
     await ingest(dialect, server);
@@ -181,4 +177,4 @@ for (const dialect of (process.env.DIALECTS ?? 'sqlite,postgres').split(',') as 
     await server.close();
   }
   console.log(`[${dialect}] machine load average (1, 5, 15 min) after the run: ${loadAverage()}`);
-}
+});

@@ -14,7 +14,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import Letta from '@letta-ai/letta-client';
 import { reply, startFakeModelServer, type FakeModelServer } from '../../test/support/fake-model/index.js';
-import { inParallel, postgresReachable, startBenchServer, summary, type BenchDialect } from '../support.js';
+import { forEachDialect, inParallel, startBenchServer, summary, type BenchDialect } from '../support.js';
 
 const TURNS = Number(process.env.TURNS ?? 200);
 const PARALLEL_AGENTS = Number(process.env.AGENTS ?? 100);
@@ -90,12 +90,7 @@ async function bench(dialect: BenchDialect, fake: FakeModelServer): Promise<void
 
 const fake = await startFakeModelServer();
 try {
-  const dialects = (process.env.DIALECTS ?? 'sqlite,postgres').split(',');
-  if (dialects.includes('sqlite')) await bench('sqlite', fake);
-  if (dialects.includes('postgres')) {
-    if (await postgresReachable()) await bench('postgres', fake);
-    else console.log('[postgres] skipped: no server at 127.0.0.1:5432');
-  }
+  await forEachDialect((dialect) => bench(dialect, fake));
 } finally {
   await fake.close();
 }
