@@ -20,6 +20,7 @@ import { ToolSandbox } from './tools/sandbox/index.js';
 import { FileProcessor } from './files/file-processor.js';
 import { AgentFolderService } from './services/agent-folders.js';
 import { FileIngestion } from './services/file-ingestion.js';
+import { FileTools } from './services/file-tools.js';
 import { FolderService } from './services/folders.js';
 import { MessageHistoryService } from './services/message-history.js';
 import { openStore, type Store } from './store/store.js';
@@ -57,7 +58,8 @@ export async function createAppContext(config: Config): Promise<AppContext> {
     const embeddings = new EmbeddingRegistry(config.providers);
     const vectors = passageVectorsFor(store);
     const archives = new ArchiveService(store, embeddings, vectors, models);
-    const tools = new ToolService(store, sandbox, archives);
+    const fileTools = new FileTools(store, archives);
+    const tools = new ToolService(store, sandbox, archives, fileTools);
     const fileProcessor = new FileProcessor();
     const ingestion = new FileIngestion(store, fileProcessor, archives, vectors, (message, error) => console.error(`[mnemo] ${message}`, error ?? ''));
     const folders = new FolderService(store, archives, ingestion, vectors);
@@ -65,7 +67,7 @@ export async function createAppContext(config: Config): Promise<AppContext> {
     const supervisor = new RunSupervisor(store);
     await supervisor.start();
     const agents = new AgentService(store, models);
-    const messages = new MessageService(store, new ProviderRegistry(config.providers), models, new AgentLocks(), sandbox, archives);
+    const messages = new MessageService(store, new ProviderRegistry(config.providers), models, new AgentLocks(), sandbox, archives, fileTools);
     const schedules = new ScheduleService(store, messages, config.schedulePollMs, (message, error) => console.error(`[mnemo] ${message}`, error ?? ''));
     schedules.start();
     return { config, store, models, agents, blocks: new BlockService(store), identities: new IdentityService(store, agents), messages, runStreams: new RunStreams(store),

@@ -11,7 +11,6 @@ import type { CreateBlockRequest } from '../schemas/blocks.js';
 import type { AgentOrderBy, AgentPatch } from '../store/repositories/agents.js';
 import type { Message } from '../domain/message.js';
 import { pendingApprovalIn } from './approvals.js';
-import type { FileView } from '../domain/folder.js';
 import { directoriesOf } from './agent-folders.js';
 import { archivalStats } from './archives.js';
 import type { Repositories } from '../store/repositories/index.js';
@@ -403,9 +402,7 @@ export class AgentService {
       relationships.has('secrets') ? repos.agents.secretsOf(ids) : undefined,
       repos.agents.inContextMessageIdsOf(ids),
     ]);
-    const folders = relationships.has('sources') ? await repos.folders.ofAgents(ids) : undefined;
-    const fileViews = new Map<string, FileView[]>();
-    for (const record of records) if (folders?.get(record.id)?.length) fileViews.set(record.id, await repos.fileViews.ofAgent(record.id));
+    const [folders, fileViews] = relationships.has('sources') ? await Promise.all([repos.folders.ofAgents(ids), repos.fileViews.ofAgents(ids)]) : [];
     const pending = relationships.has('pending_approval') ? await this.pendingApprovals(repos, messageIds) : new Map<string, Message>();
     // Records are fresh objects from this query: complete them in place rather than copy 30 fields.
     return records.map((record) =>
@@ -418,7 +415,7 @@ export class AgentService {
         messageIds: messageIds.get(record.id) ?? [],
         pendingApproval: pending.get(record.id) ?? null,
         folders: folders?.get(record.id) ?? [],
-        fileViews: fileViews.get(record.id) ?? [],
+        fileViews: fileViews?.get(record.id) ?? [],
       }),
     );
   }

@@ -18,7 +18,7 @@ import type { ModelResolver } from './agents.js';
 import { pendingApprovalIn, resumeCalls, type PendingApproval } from './approvals.js';
 import { directoriesOf } from './agent-folders.js';
 import { archivalStats, type ArchiveService } from './archives.js';
-import { FileTools } from './file-tools.js';
+import type { FileTools } from './file-tools.js';
 import { renderAvailableSkills, type ClientSkill } from '../memory/available-skills.js';
 import { RunContext } from './run-context.js';
 import { INSTANCE_ID } from './run-supervisor.js';
@@ -144,6 +144,7 @@ export class MessageService {
     private readonly locks: AgentLocks,
     private readonly sandbox: ToolSandbox,
     private readonly archives: ArchiveService,
+    private readonly fileTools: FileTools,
   ) {}
 
   async send(agentId: string, request: SendMessagesRequest, conversationId?: string): Promise<SendResult> {
@@ -316,7 +317,7 @@ export class MessageService {
     const clientTools = client.tools;
     const repos = this.store.repos;
     const conversationId = context.conversationId;
-    const runner = new AgentToolRunner(repos, this.sandbox, this.archives, new FileTools(this.store, this.archives), agentId);
+    const runner = new AgentToolRunner(repos, this.sandbox, this.archives, this.fileTools, agentId);
     let agent: AgentRecord | undefined;
     let agentTools: AgentTool[] | undefined;
     let toolsByName = new Map<string, AgentTool>();

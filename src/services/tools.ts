@@ -20,7 +20,7 @@ import { derivePythonToolSchema, PythonSchemaError } from '../tools/python-schem
 import type { ToolSandbox } from '../tools/sandbox/index.js';
 import { pageInMemory } from './blocks.js';
 import type { ArchiveService } from './archives.js';
-import { FileTools } from './file-tools.js';
+import type { FileTools } from './file-tools.js';
 import { AgentToolRunner, runUserTool } from './tool-runner.js';
 
 /** What a model sees of a tool: its name, description and parameters. */
@@ -161,6 +161,7 @@ export class ToolService {
     private readonly store: Store,
     private readonly sandbox: ToolSandbox,
     private readonly archives: ArchiveService,
+    private readonly fileTools: FileTools,
   ) {}
 
   /** Makes sure every built-in tool exists with its current schema (run at start-up). */
@@ -329,7 +330,7 @@ export class ToolService {
   async runForAgent(agentId: string, toolName: string, args: Record<string, unknown>): Promise<ToolOutcome> {
     await this.store.repos.agents.assertExists(agentId);
     const tool = await this.attachedTool(this.store.repos, agentId, toolName);
-    return new AgentToolRunner(this.store.repos, this.sandbox, this.archives, new FileTools(this.store, this.archives), agentId).run(tool, toolName, args);
+    return new AgentToolRunner(this.store.repos, this.sandbox, this.archives, this.fileTools, agentId).run(tool, toolName, args);
   }
 
   private async attachedTool(repos: Repositories, agentId: string, toolName: string): Promise<Tool> {

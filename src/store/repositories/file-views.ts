@@ -62,8 +62,16 @@ export class FileViewRepository {
 
   /** Every view of the agent, oldest first (the order the prompt lists files in). */
   async ofAgent(agentId: string): Promise<FileView[]> {
-    const rows = await this.views().where('file_agents.agent_id', '=', agentId).orderBy('file_agents.created_at').orderBy('file_agents.id').execute();
-    return rows.map(toView);
+    return (await this.ofAgents([agentId])).get(agentId) ?? [];
+  }
+
+  /** Every view of each agent, oldest first. */
+  async ofAgents(agentIds: string[]): Promise<Map<string, FileView[]>> {
+    const byAgent = new Map<string, FileView[]>();
+    if (!agentIds.length) return byAgent;
+    const rows = await this.views().where('file_agents.agent_id', 'in', agentIds).orderBy('file_agents.created_at').orderBy('file_agents.id').execute();
+    for (const view of rows.map(toView)) byAgent.set(view.agentId, [...(byAgent.get(view.agentId) ?? []), view]);
+    return byAgent;
   }
 
   async page(agentId: string, filter: { isOpen?: boolean | null }, page: PageRequest): Promise<FileView[]> {
