@@ -1,6 +1,6 @@
 import type { AgentRecord, AgentTool } from '../domain/agent.js';
 import type { Block } from '../domain/block.js';
-import type { FileView, Folder, FolderFile } from '../domain/folder.js';
+import type { FileFields, FileView, Folder } from '../domain/folder.js';
 import type { Message } from '../domain/message.js';
 
 /** A stored message with the approval columns Letta's MessageSchema carries. */
@@ -13,7 +13,7 @@ export interface ExportedMessage extends Message {
 export type SnapshotFolder = Pick<Folder, 'id' | 'name' | 'description' | 'instructions' | 'metadata' | 'embeddingConfig'>;
 
 /** A file with its text. */
-export type SnapshotFile = Omit<FolderFile, 'createdAt' | 'updatedAt' | 'content'> & { content: string | null };
+export type SnapshotFile = FileFields & { id: string };
 
 /** An agent's view of one file. */
 export type SnapshotFileAgent = Pick<FileView, 'fileId' | 'folderId' | 'isOpen' | 'visibleContent' | 'startLine' | 'endLine' | 'lastAccessedAt'>;

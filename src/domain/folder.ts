@@ -41,6 +41,9 @@ export interface FolderFile {
   updatedAt: string;
 }
 
+/** A file as stored, apart from its id and timestamps. */
+export type FileFields = Omit<FolderFile, 'id' | 'createdAt' | 'updatedAt' | 'content'> & { content: string | null };
+
 export type NewFolderFile = Pick<FolderFile, 'folderId' | 'fileName' | 'originalFileName' | 'fileType' | 'fileSize'>;
 
 /** An agent's view of one file of an attached folder: open (with a window of it in context) or closed. */

@@ -247,10 +247,10 @@ export class AgentFileService {
       const embeddingConfig = configs.overridesFolders ? configs.folderEmbedding! : ((source.embedding_config as JsonObject | null | undefined) ?? configs.folderEmbedding!);
       folderIds.set(
         source.id,
-        await repos.agentFiles.insertFolder({ name, description: source.description ?? null, instructions: source.instructions ?? null, metadata: source.metadata ?? null, embeddingConfig }),
+        (await repos.folders.create({ name, description: source.description ?? null, instructions: source.instructions ?? null, metadata: source.metadata ?? null, embeddingConfig })).id,
       );
     }
-    const newIds = await repos.agentFiles.insertFiles(
+    const newIds = await repos.files.insertMany(
       file.files.map((entry) => ({
         folderId: folderIds.get(entry.source_id)!,
         fileName: entry.file_name,

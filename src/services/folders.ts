@@ -93,13 +93,12 @@ export class FolderService {
     const embeddingConfig = request.embedding_chunk_size ? { ...configured, embedding_chunk_size: request.embedding_chunk_size } : configured;
     return this.store.transaction(async (repos) => {
       if (await repos.folders.findByName(request.name)) throw new ConflictError(`A folder named "${request.name}" already exists`, 'FOLDER_NAME_TAKEN');
-      const archive = await repos.archives.create({ name: `folder ${request.name}`, description: null, embeddingConfig, kind: 'folder' });
       return repos.folders.create({
         name: request.name,
         description: request.description ?? null,
         instructions: request.instructions ?? null,
         metadata: request.metadata ?? null,
-        archiveId: archive.id,
+        embeddingConfig,
       });
     });
   }

@@ -80,16 +80,16 @@ describe.each(DIALECTS)('agent files on %s', (dialect) => {
     return result;
   }
 
-  /** A folder with two files, attached to the agent, one file open. Written through the store until the folder routes land. */
+  /** A folder with two files, attached to the agent, one file open; written through the store, so no embedding runs. */
   async function attachFolder(agentId: string, name: string): Promise<void> {
     const repos = server.context.store.repos.agentFiles;
     const embeddingConfig = { embedding_model: 'use-lite-512', embedding_endpoint_type: 'mnemo', embedding_dim: 512, handle: 'mnemo/use-lite-512' };
-    const folderId = await repos.insertFolder({ name, description: 'Docs', instructions: 'Read them', metadata: null, embeddingConfig });
+    const folderId = (await server.context.store.repos.folders.create({ name, description: 'Docs', instructions: 'Read them', metadata: null, embeddingConfig })).id;
     const file = (fileName: string, content: string) => ({
       folderId, fileName: `${name}/${fileName}`, originalFileName: fileName, filePath: null, fileType: 'text/plain', fileSize: content.length,
       fileCreationDate: null, fileLastModifiedDate: null, processingStatus: 'completed' as const, errorMessage: null, totalChunks: 1, chunksEmbedded: 1, content,
     });
-    const [guide, notes] = await repos.insertFiles([file('guide.md', '# Guide\nStep one.'), file('notes.txt', 'remember the milk')]);
+    const [guide, notes] = await server.context.store.repos.files.insertMany([file('guide.md', '# Guide\nStep one.'), file('notes.txt', 'remember the milk')]);
     await repos.attachFolders(agentId, [folderId]);
     const at = new Date().toISOString();
     await repos.insertFileAgents([

@@ -2,10 +2,11 @@ import type { NewMessage } from '../../domain/message.js';
 import type { ExportedMessage, SnapshotFile, SnapshotFileAgent, SnapshotFolder } from '../../agent-file/snapshot.js';
 import { newId } from '../../ids.js';
 import type { StoreDialect } from '../dialects/dialect.js';
-import { decodeJson, encodeJson, encodeJsonOrNull, flag, fromFlag, now } from '../json.js';
+import { flag, fromFlag, now } from '../json.js';
 import type { Executor } from '../store.js';
 import type { FileAgentRow, FileRow, FolderRow, MessageRow } from '../tables.js';
 import { toFile } from './files.js';
+import { toFolder } from './folders.js';
 import { toMessage, toMessageRow } from './messages.js';
 
 /** Rows per multi-row insert: well under SQLite's 32,766 and Postgres' 65,535 bound parameters. */
@@ -13,15 +14,6 @@ const INSERT_CHUNK = 500;
 
 export type ImportedMessage = NewMessage & { id: string; createdAt: string; approve: boolean | null; approvalRequestId: string | null; denialReason: string | null };
 
-export interface NewFolder {
-  name: string;
-  description: string | null;
-  instructions: string | null;
-  metadata: Record<string, unknown> | null;
-  embeddingConfig: Record<string, unknown>;
-}
-
-export type NewFile = Omit<SnapshotFile, 'id'>;
 export type NewFileAgent = SnapshotFileAgent & { agentId: string };
 
 function toExportedMessage(row: MessageRow): ExportedMessage {
@@ -29,14 +21,8 @@ function toExportedMessage(row: MessageRow): ExportedMessage {
 }
 
 function toSnapshotFolder(row: FolderRow & { embedding_config: string | null }): SnapshotFolder {
-  return {
-    id: row.id,
-    name: row.name,
-    description: row.description,
-    instructions: row.instructions,
-    metadata: decodeJson(row.metadata),
-    embeddingConfig: decodeJson<Record<string, unknown>>(row.embedding_config) ?? {},
-  };
+  const { id, name, description, instructions, metadata, embeddingConfig } = toFolder(row);
+  return { id, name, description, instructions, metadata, embeddingConfig };
 }
 
 function toSnapshotFile(row: FileRow): SnapshotFile {
@@ -128,73 +114,6 @@ export class AgentFileRepository {
         )
         .execute();
     }
-  }
-
-  /** A folder with the archive of kind 'folder' that will hold its files' passages; returns the folder's id. */
-  async insertFolder(folder: NewFolder): Promise<string> {
-    const at = now();
-    const archiveId = newId('archive');
-    await this.db
-      .insertInto('archives')
-      .values({
-        id: archiveId,
-        name: folder.name,
-        description: folder.description,
-        embedding_config: encodeJson(folder.embeddingConfig),
-        vector_db_provider: 'native',
-        metadata: null,
-        kind: 'folder',
-        created_by_id: null,
-        last_updated_by_id: null,
-        created_at: at,
-        updated_at: at,
-      })
-      .execute();
-    const id = newId('source');
-    await this.db
-      .insertInto('folders')
-      .values({
-        id,
-        name: folder.name,
-        description: folder.description,
-        instructions: folder.instructions,
-        metadata: encodeJsonOrNull(folder.metadata),
-        archive_id: archiveId,
-        created_by_id: null,
-        last_updated_by_id: null,
-        created_at: at,
-        updated_at: at,
-      })
-      .execute();
-    return id;
-  }
-
-  /** Inserts the files; returns their new ids in the given order. */
-  async insertFiles(files: NewFile[]): Promise<string[]> {
-    const at = now();
-    const ids = files.map(() => newId('file'));
-    const rows = files.map((file, index) => ({
-      id: ids[index]!,
-      folder_id: file.folderId,
-      file_name: file.fileName,
-      original_file_name: file.originalFileName,
-      file_path: file.filePath,
-      file_type: file.fileType,
-      file_size: file.fileSize,
-      file_creation_date: file.fileCreationDate,
-      file_last_modified_date: file.fileLastModifiedDate,
-      processing_status: file.processingStatus,
-      error_message: file.errorMessage,
-      total_chunks: file.totalChunks,
-      chunks_embedded: file.chunksEmbedded,
-      content: file.content,
-      owner_id: null,
-      heartbeat_at: null,
-      created_at: at,
-      updated_at: at,
-    }));
-    for (const chunk of chunks(rows)) await this.db.insertInto('files').values(chunk).execute();
-    return ids;
   }
 
   async attachFolders(agentId: string, folderIds: string[]): Promise<void> {

@@ -1,4 +1,4 @@
-import type { FileProcessingStatus, FolderFile, NewFolderFile } from '../../domain/folder.js';
+import type { FileFields, FileProcessingStatus, FolderFile, NewFolderFile } from '../../domain/folder.js';
 import type { PageRequest } from '../../domain/pagination.js';
 import { NotFoundError } from '../../errors.js';
 import { newId } from '../../ids.js';
@@ -60,6 +60,32 @@ const METADATA_COLUMNS = [
   'updated_at',
 ] as const;
 
+/** Rows per multi-row insert: well under SQLite's and Postgres' bound-parameter limits. */
+const INSERT_CHUNK = 500;
+
+function toFileRow(file: FileFields, at: string, ownerId: string | null) {
+  return {
+    id: newId('file'),
+    folder_id: file.folderId,
+    file_name: file.fileName,
+    original_file_name: file.originalFileName,
+    file_path: file.filePath,
+    file_type: file.fileType,
+    file_size: file.fileSize,
+    file_creation_date: file.fileCreationDate,
+    file_last_modified_date: file.fileLastModifiedDate,
+    processing_status: file.processingStatus,
+    error_message: file.errorMessage,
+    total_chunks: file.totalChunks,
+    chunks_embedded: file.chunksEmbedded,
+    content: file.content,
+    owner_id: ownerId,
+    heartbeat_at: ownerId ? at : null,
+    created_at: at,
+    updated_at: at,
+  };
+}
+
 /** What one status change sets besides the status. */
 export interface FileProgress {
   errorMessage?: string;
@@ -75,33 +101,24 @@ export class FileRepository {
     private readonly dialect: StoreDialect,
   ) {}
 
+  /** A new upload, pending, owned by the process that will process it. */
   async create(file: NewFolderFile, ownerId: string): Promise<FolderFile> {
     const at = now();
+    const fields: FileFields = { ...file, filePath: null, fileCreationDate: at, fileLastModifiedDate: at, processingStatus: 'pending', errorMessage: null, totalChunks: null, chunksEmbedded: null, content: null };
     const row = await this.db
       .insertInto('files')
-      .values({
-        id: newId('file'),
-        folder_id: file.folderId,
-        file_name: file.fileName,
-        original_file_name: file.originalFileName,
-        file_path: null,
-        file_type: file.fileType,
-        file_size: file.fileSize,
-        file_creation_date: at,
-        file_last_modified_date: at,
-        processing_status: 'pending',
-        error_message: null,
-        total_chunks: null,
-        chunks_embedded: null,
-        content: null,
-        owner_id: ownerId,
-        heartbeat_at: at,
-        created_at: at,
-        updated_at: at,
-      })
+      .values(toFileRow(fields, at, ownerId))
       .returning(METADATA_COLUMNS)
       .executeTakeFirstOrThrow();
     return toFile(row);
+  }
+
+  /** Stores files as they are (imported ones); returns their new ids in the given order. */
+  async insertMany(files: FileFields[]): Promise<string[]> {
+    const at = now();
+    const rows = files.map((file) => toFileRow(file, at, null));
+    for (let start = 0; start < rows.length; start += INSERT_CHUNK) await this.db.insertInto('files').values(rows.slice(start, start + INSERT_CHUNK)).execute();
+    return rows.map((row) => row.id);
   }
 
   async find(id: string, options: { content?: boolean } = {}): Promise<FolderFile | undefined> {

@@ -8,8 +8,9 @@ import { decodeJson, encodeJsonOrNull, now } from '../json.js';
 import { countRows, paginate } from '../pagination.js';
 import type { Executor } from '../store.js';
 import type { FolderRow } from '../tables.js';
+import { ArchiveRepository } from './archives.js';
 
-function toFolder(row: FolderRow & { embedding_config: string | null }): Folder {
+export function toFolder(row: FolderRow & { embedding_config: string | null }): Folder {
   return {
     id: row.id,
     name: row.name,
@@ -30,7 +31,8 @@ export interface FolderFields {
   description: string | null;
   instructions: string | null;
   metadata: JsonObject | null;
-  archiveId: string;
+  /** Of the passages of its files, kept on the folder's archive. */
+  embeddingConfig: JsonObject;
 }
 
 export type FolderPatch = Partial<Pick<FolderFields, 'name' | 'description' | 'instructions' | 'metadata'>>;
@@ -42,7 +44,9 @@ export class FolderRepository {
     private readonly dialect: StoreDialect,
   ) {}
 
+  /** A folder with the archive (of kind 'folder') that holds its files' passages. */
   async create(fields: FolderFields): Promise<Folder> {
+    const archive = await new ArchiveRepository(this.db, this.dialect).create({ name: `folder ${fields.name}`, description: null, embeddingConfig: fields.embeddingConfig, kind: 'folder' });
     const at = now();
     const row = await this.db
       .insertInto('folders')
@@ -52,7 +56,7 @@ export class FolderRepository {
         description: fields.description,
         instructions: fields.instructions,
         metadata: encodeJsonOrNull(fields.metadata),
-        archive_id: fields.archiveId,
+        archive_id: archive.id,
         created_by_id: null,
         last_updated_by_id: null,
         created_at: at,
