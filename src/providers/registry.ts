@@ -6,6 +6,7 @@ import { ProviderError } from './errors.js';
 import { AnthropicMessagesModel } from './anthropic/messages.js';
 import { createGoogleClient, GeminiModel } from './google/generate-content.js';
 import type { ModelClient } from './model-client.js';
+import { createProviderFetch } from './provider-fetch.js';
 import { OpenAIChatModel } from './openai/chat.js';
 
 const REQUEST_TIMEOUT_MS = 120_000;
@@ -21,10 +22,14 @@ export class ProviderRegistry {
   private anthropicClient?: Anthropic;
   private googleClient?: GoogleGenAI;
 
+  private readonly options: ProviderRegistryOptions;
+
   constructor(
     private readonly settings: ProviderSettings,
-    private readonly options: ProviderRegistryOptions = {},
-  ) {}
+    options: ProviderRegistryOptions = {},
+  ) {
+    this.options = { ...options, fetch: options.fetch ?? createProviderFetch() };
+  }
 
   clientFor(llmConfig: Record<string, unknown>): ModelClient {
     const endpointType = String(llmConfig.model_endpoint_type ?? '');

@@ -2,6 +2,7 @@ import Anthropic from '@anthropic-ai/sdk';
 import { describe, it, expect, beforeAll, afterAll } from 'vitest';
 import { AnthropicMessagesModel } from '../../src/providers/anthropic/messages.js';
 import { ProviderError } from '../../src/providers/errors.js';
+import { createProviderFetch } from '../../src/providers/provider-fetch.js';
 import { collectStream, type ModelRequest, type ModelStreamPart } from '../../src/providers/model-client.js';
 import { reply, startFakeModelServer, type FakeModelServer, type Turn } from '../support/fake-model/index.js';
 
@@ -51,6 +52,9 @@ describe('AnthropicMessagesModel against the fake Anthropic server', () => {
   });
   afterAll(async () => fake?.close());
 
+  // The fetch the server gives the SDK.
+  const providerFetch = createProviderFetch();
+
   function modelFor(turns: Turn[], options: { timeout?: number; fetch?: typeof fetch } = {}) {
     const scripted = fake.script(turns);
     const client = new Anthropic({
@@ -61,7 +65,7 @@ describe('AnthropicMessagesModel against the fake Anthropic server', () => {
       timeout: options.timeout ?? 10_000,
       // The SDK logs unparsable stream data before throwing; the tests check the error instead.
       logLevel: 'off',
-      ...(options.fetch ? { fetch: options.fetch } : {}),
+      fetch: options.fetch ?? providerFetch,
     });
     return { scripted, model: new AnthropicMessagesModel(scripted.id, { provider: 'anthropic', client }) };
   }

@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ProviderError } from '../../src/providers/errors.js';
 import { collectStream, type ModelRequest } from '../../src/providers/model-client.js';
 import { OpenAIChatModel } from '../../src/providers/openai/chat.js';
+import { createProviderFetch } from '../../src/providers/provider-fetch.js';
 import { reply, startFakeModelServer, type FakeModelServer, type Turn } from '../support/fake-model/index.js';
 
 const TOOLS = [{ name: 'memory_insert', description: 'Insert text', parameters: { type: 'object', properties: { label: { type: 'string' } }, required: ['label'] } }];
@@ -18,9 +19,12 @@ describe('OpenAIChatModel against the fake OpenAI server', () => {
   });
   afterAll(async () => fake?.close());
 
+  // The fetch the server gives the SDK.
+  const providerFetch = createProviderFetch();
+
   function modelFor(turns: Turn[], timeout = 10_000) {
     const scripted = fake.script(turns);
-    const client = new OpenAI({ apiKey: 'test', baseURL: fake.baseURL, maxRetries: 0, timeout });
+    const client = new OpenAI({ apiKey: 'test', baseURL: fake.baseURL, maxRetries: 0, timeout, fetch: providerFetch });
     return { scripted, model: new OpenAIChatModel(scripted.id, { provider: 'openai', client, useMaxCompletionTokens: false }) };
   }
 
