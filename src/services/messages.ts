@@ -20,6 +20,7 @@ import { directoriesOf } from './agent-folders.js';
 import { archivalStats, type ArchiveService } from './archives.js';
 import type { FileTools } from './file-tools.js';
 import { renderAvailableSkills, type ClientSkill } from '../memory/available-skills.js';
+import { ContextWindowCache } from './context-window-cache.js';
 import { RunContext } from './run-context.js';
 import { INSTANCE_ID } from './run-supervisor.js';
 import { stepMessages } from './step-messages.js';
@@ -136,6 +137,7 @@ function withSkills(systemPrompt: string, skills: string): string {
 
 export class MessageService {
   private readonly aborts = new Map<string, AbortController>();
+  private readonly windows = new ContextWindowCache();
 
   constructor(
     private readonly store: Store,
@@ -195,7 +197,7 @@ export class MessageService {
         result = await this.locks.run(conversationId, run.id, () =>
           this.store.dialect.withCrossProcessLock(this.store.db, `conversation:${conversationId}`, async () => {
             // The context as the run finds it: checked for a pending approval, then the first step's context.
-            const context = await RunContext.open(this.store, conversationId);
+            const context = await RunContext.open(this.store, this.windows, conversationId);
             const resume = resumeOf(pendingApprovalIn((await context.window()).slice(-2)), input.approval);
             const scope = { agentId, conversationId, runId: run.id };
             const inputs = input.messages.map((message) => ({ ...message, ...scope }));

@@ -1,6 +1,7 @@
 import type { Message, NewMessage } from '../domain/message.js';
 import type { Repositories } from '../store/repositories/index.js';
 import type { Store } from '../store/store.js';
+import type { ContextWindowCache } from './context-window-cache.js';
 
 /**
  * A conversation's context window (its system message first) as one run sees it while it holds the
@@ -11,6 +12,8 @@ import type { Store } from '../store/store.js';
  *
  * The id list is written compare-and-set on the list the run last saw: a change made without the
  * lock (an agent update's `message_ids`) is appended to rather than overwritten, and read back.
+ * Between runs the window's messages wait in a `ContextWindowCache`, so the next run reads only the
+ * id list, the system message and what it has not seen.
  */
 export class RunContext {
   private ids: string[] = [];
@@ -19,12 +22,13 @@ export class RunContext {
 
   private constructor(
     private readonly store: Store,
+    private readonly cache: ContextWindowCache,
     readonly conversationId: string,
   ) {}
 
   /** Reads the conversation's context window; call it with the conversation's lock held. */
-  static async open(store: Store, conversationId: string): Promise<RunContext> {
-    const context = new RunContext(store, conversationId);
+  static async open(store: Store, cache: ContextWindowCache, conversationId: string): Promise<RunContext> {
+    const context = new RunContext(store, cache, conversationId);
     await context.read();
     return context;
   }
@@ -56,6 +60,7 @@ export class RunContext {
     if (ids) {
       this.ids = ids;
       this.messages = [...this.messages, ...inserted];
+      this.cache.remember(this.conversationId, this.messages.slice(1));
     } else {
       this.stale = true;
     }
@@ -65,7 +70,16 @@ export class RunContext {
   private async read(): Promise<void> {
     const repos = this.store.repos;
     const ids = await repos.agents.inContextIdsOfConversation(this.conversationId);
-    this.messages = await repos.messages.contextWindow(this.conversationId, ids);
+    const cached = this.cache.take(this.conversationId);
+    // The first message (the system prompt, recompiled in place) is always read afresh.
+    const unseen = ids.filter((id, index) => index === 0 || !cached.has(id));
+    if (unseen.length > ids.length / 2) {
+      this.messages = await repos.messages.contextWindow(this.conversationId, ids);
+    } else {
+      const read = new Map((await repos.messages.findMany(unseen)).map((message) => [message.id, message]));
+      this.messages = ids.map((id, index) => (index === 0 ? read.get(id) : (cached.get(id) ?? read.get(id)))).filter((message): message is Message => Boolean(message));
+    }
+    this.cache.remember(this.conversationId, this.messages.slice(1));
     this.ids = ids;
     this.stale = false;
   }

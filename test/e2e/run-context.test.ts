@@ -55,4 +55,31 @@ describe.each(DIALECTS)("a run's context window on %s", (dialect) => {
     expect(texts.some((text) => text.includes('an old question'))).toBe(false);
     expect(texts.some((text) => text.includes('What about tea?'))).toBe(true);
   });
+
+  it('starts each run from the store: what another writer changed between runs is seen, not a remembered copy', async () => {
+    const model = fake.script([reply.text('first answer'), reply.text('second answer')]);
+    const agent = await server.client.agents.create({ model: model.handle });
+    await server.client.agents.messages.create(agent.id, { input: 'first question' });
+
+    // Another process on the same store: it rewrites the stored prompt (keeping its memory, so it
+    // stays in use) and appends an exchange to the context.
+    const repos = server.context.store.repos;
+    const conversationId = await repos.agents.defaultConversationId(agent.id);
+    const ids = await repos.agents.inContextIdsOfConversation(conversationId);
+    const [system] = await repos.messages.inOrder(ids.slice(0, 1));
+    await repos.messages.setContent(system!.id, [{ type: 'text', text: `${system!.content[0]!.text}\nWritten elsewhere.` }]);
+    const added = await repos.messages.insertMany([
+      { agentId: agent.id, conversationId, role: 'user', content: [{ type: 'text', text: 'a question asked elsewhere' }] },
+      { agentId: agent.id, conversationId, role: 'assistant', content: [{ type: 'text', text: 'an answer given elsewhere' }] },
+    ]);
+    await repos.agents.setInContextMessageIds(conversationId, [...ids, ...added.map((message) => message.id)]);
+
+    await server.client.agents.messages.create(agent.id, { input: 'second question' });
+    const sent = model.requests[1]!.body.messages as { role: string; content: unknown }[];
+    expect(JSON.stringify(sent[0]!.content)).toContain('Written elsewhere.');
+    const texts = sent.slice(1).map((message) => JSON.stringify(message.content));
+    const order = ['first question', 'first answer', 'a question asked elsewhere', 'an answer given elsewhere', 'second question'].map((text) => texts.findIndex((sentText) => sentText.includes(text)));
+    expect(order.every((index) => index >= 0)).toBe(true);
+    expect(order).toEqual([...order].sort((a, b) => a - b));
+  });
 });
