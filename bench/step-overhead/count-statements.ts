@@ -36,7 +36,7 @@ probe.close();
 countCalls(pg.Client.prototype, ['query'], (_client, args) => (typeof args[0] === 'string' ? args[0] : String((args[0] as { text?: string }).text)));
 
 const HISTORY = 200;
-const TURNS = 3;
+const TURNS = Number(process.env.TURNS ?? 3);
 
 async function count(dialect: DialectName): Promise<void> {
   const { server, fake, close } = await startTestServerWithFakeModel(dialect);
