@@ -5,6 +5,7 @@
  *
  *   npx tsx bench/step-overhead/count-statements.ts
  *   SHOW_SQL=1 DIALECTS=sqlite npx tsx bench/step-overhead/count-statements.ts
+ *   TURNS=20 SHOW_SQL=1 DIALECTS=sqlite npx tsx bench/step-overhead/count-statements.ts   (a longer context)
  */
 import BetterSqlite3 from 'better-sqlite3';
 import pg from 'pg';

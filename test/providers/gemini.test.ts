@@ -1,8 +1,8 @@
-import { GoogleGenAI } from '@google/genai';
 import { describe, it, expect, beforeAll, afterAll } from 'vitest';
 import { ProviderError } from '../../src/providers/errors.js';
-import { GeminiModel, googleApiRoot } from '../../src/providers/google/generate-content.js';
+import { createGoogleClient, GeminiModel } from '../../src/providers/google/generate-content.js';
 import { collectStream, type ModelRequest, type ModelStreamPart } from '../../src/providers/model-client.js';
+import { createProviderFetch } from '../../src/providers/provider-fetch.js';
 import { reply, startFakeModelServer, type FakeModelServer, type Turn } from '../support/fake-model/index.js';
 
 const TOOLS = [{ name: 'memory_insert', description: 'Insert text', parameters: { type: 'object', properties: { label: { type: 'string' } }, required: ['label'] } }];
@@ -28,9 +28,12 @@ describe('GeminiModel against the fake Gemini API', () => {
   });
   afterAll(async () => fake?.close());
 
+  // The fetch the server gives the SDK.
+  const providerFetch = createProviderFetch();
+
   function modelFor(turns: Turn[], options: { timeout?: number } = {}) {
     const scripted = fake.script(turns);
-    const client = new GoogleGenAI({ apiKey: 'test-key', httpOptions: { baseUrl: googleApiRoot(fake.baseURL), timeout: options.timeout ?? 10_000 } });
+    const client = createGoogleClient({ apiKey: 'test-key', baseURL: fake.baseURL }, { timeoutMs: options.timeout ?? 10_000, fetch: providerFetch });
     return { scripted, model: new GeminiModel(scripted.id, { provider: 'google_ai', client }) };
   }
 
