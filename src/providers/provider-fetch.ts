@@ -28,9 +28,9 @@ function responseHeaders(headers: Dispatcher.ResponseData['headers']): Headers {
 /**
  * The `fetch` the provider SDKs call models with, on undici's `request` over a keep-alive pool.
  * The SDKs need only a fetch-shaped function; the global `fetch` spends about 0.3 ms of CPU more per
- * call on a 50 KB prompt (WHATWG request and stream machinery), which is most of what a step costs
- * the server besides its store. Bodies the SDKs do not send for a chat or embeddings call (forms,
- * streams) and `Request` objects go to the global `fetch`.
+ * call on a 50 KB prompt (WHATWG request and stream machinery), a tenth of what a step costs the
+ * server. Bodies the SDKs do not send for a chat or embeddings call (forms, streams) and `Request`
+ * objects go to the global `fetch`.
  */
 export function createProviderFetch(): typeof fetch {
   // Idle connections are kept for undici's default 4 s (or less, if the server says so).
