@@ -4,7 +4,7 @@ import { ContextWindowCache } from '../../src/services/context-window-cache.js';
 
 /** Messages of about 1,000 characters each. */
 const messages = (conversationId: string, count: number): Message[] =>
-  Array.from({ length: count }, (_, index) => ({ id: `${conversationId}-${index}`, conversationId, content: [{ type: 'text', text: 'x'.repeat(1000) }] }) as Message);
+  Array.from({ length: count }, (_, index) => ({ id: `${conversationId}-${index}`, conversationId, content: [{ type: 'text', text: 'x'.repeat(1000) }] }) as unknown as Message);
 
 describe('ContextWindowCache', () => {
   it('gives back the window a conversation last remembered, replaced as a whole', () => {
