@@ -34,9 +34,8 @@ export class MessageHistoryService {
    */
   search(request: MessageSearch): Promise<Message[]> {
     if (request.searchMode === 'vector') throw new NotImplementedError('Vector search over messages (use search_mode "fts" or "hybrid")');
-    const words = request.query.split(/\s+/).filter(Boolean);
-    return this.store.repos.messages.searchWords({
-      words,
+    return this.store.repos.messages.search({
+      texts: request.query.split(/\s+/).filter(Boolean),
       roles: SEARCHED_ROLES,
       limit: request.limit,
       agentId: request.agentId,

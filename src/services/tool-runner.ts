@@ -8,6 +8,9 @@ import type { FileTools } from './file-tools.js';
 import { executeBuiltinTool, limitToolResult } from '../tools/builtin/executor.js';
 import { typescriptParameterOrder, type SandboxJob, type ToolSandbox } from '../tools/sandbox/index.js';
 
+/** What `conversation_search` looks through when no roles are named. */
+const SEARCHED_ROLES = ['user', 'assistant', 'tool'];
+
 /** What a user tool runs with besides its arguments. */
 export interface UserToolContext {
   /** The agent's tool environment variables (its secrets). */
@@ -73,8 +76,8 @@ export class AgentToolRunner {
         const { timezone, hits } = await this.archives.searchForAgent(this.agentId, { ...query, fields: { start: 'start_datetime', end: 'end_datetime' } });
         return hits.map((hit) => toArchivalSearchResult(hit.passage, timezone));
       },
-      searchMessages: async (query) =>
-        (await this.repos.messages.search(this.agentId, query)).map((message) => ({
+      searchMessages: async ({ text, roles, ...query }) =>
+        (await this.repos.messages.search({ ...query, agentId: this.agentId, texts: text ? [text] : [], roles: roles?.length ? roles : SEARCHED_ROLES })).map((message) => ({
           role: message.role,
           text: message.content.map((part) => String(part.text ?? '')).join(''),
           date: message.createdAt,

@@ -150,16 +150,6 @@ export class MessageRepository {
     return (backwards ? rows.reverse() : rows).map(toMessage);
   }
 
-  /** Text search over an agent's history (roles and dates optional), newest first. */
-  async search(agentId: string, query: { text?: string; roles?: string[]; limit: number; startDate?: string; endDate?: string }): Promise<Message[]> {
-    let builder = this.db.selectFrom('messages').selectAll().where('agent_id', '=', agentId).where('role', 'in', query.roles?.length ? query.roles : ['user', 'assistant', 'tool']);
-    if (query.text) builder = builder.where((eb) => this.dialect.containsIgnoringCase(eb.ref('content'), query.text!));
-    if (query.startDate) builder = builder.where('created_at', '>=', query.startDate);
-    if (query.endDate) builder = builder.where('created_at', '<=', query.endDate);
-    const rows = await builder.orderBy('seq', 'desc').limit(query.limit).execute();
-    return rows.map(toMessage);
-  }
-
   /** Messages of every agent in store order, optionally of one conversation (`GET /v1/messages`). */
   async listAcrossAgents(filter: { conversationId?: string | null }, page: PageRequest): Promise<Message[]> {
     let query = this.db.selectFrom('messages').selectAll('messages');
@@ -167,10 +157,13 @@ export class MessageRepository {
     return (await paginate(this.db, 'messages', query, page, 'seq')).map(toMessage);
   }
 
-  /** Messages of any agent (or of one agent or conversation) whose content holds every word, newest first. */
-  async searchWords(query: { words: string[]; roles: string[]; limit: number; agentId?: string | null; conversationId?: string | null; startDate?: string | null; endDate?: string | null }): Promise<Message[]> {
+  /**
+   * Messages of the given roles whose content holds every one of `texts` (any case), of one agent
+   * or conversation or of all, newest first.
+   */
+  async search(query: { texts: string[]; roles: string[]; limit: number; agentId?: string | null; conversationId?: string | null; startDate?: string | null; endDate?: string | null }): Promise<Message[]> {
     let builder = this.db.selectFrom('messages').selectAll().where('role', 'in', query.roles);
-    for (const word of query.words) builder = builder.where((eb) => this.dialect.containsIgnoringCase(eb.ref('content'), word));
+    for (const text of query.texts) builder = builder.where((eb) => this.dialect.containsIgnoringCase(eb.ref('content'), text));
     if (query.agentId) builder = builder.where('agent_id', '=', query.agentId);
     if (query.conversationId) builder = builder.where('conversation_id', '=', query.conversationId);
     if (query.startDate) builder = builder.where('created_at', '>=', query.startDate);
