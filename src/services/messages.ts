@@ -124,7 +124,6 @@ function withHeartbeatParameter(parameters: Record<string, unknown>): Record<str
   return { ...parameters, properties, required };
 }
 
-/** Sending messages to an agent (its default conversation) and reading its history. */
 /** What the client brings to one request: tools it runs itself, and skills it offers. */
 interface ClientOffer {
   tools: ToolDefinition[];
@@ -135,6 +134,7 @@ function withSkills(systemPrompt: string, skills: string): string {
   return skills ? `${systemPrompt.trimEnd()}\n\n${skills}` : systemPrompt;
 }
 
+/** Sending messages to an agent (its default conversation) and reading its history. */
 export class MessageService {
   private readonly aborts = new Map<string, AbortController>();
   private readonly windows = new ContextWindowCache();
