@@ -180,7 +180,7 @@ export class ArchiveService {
   async searchForAgent(agentId: string, query: Omit<PassageQuery, 'timezone'>): Promise<{ timezone: string; hits: ScoredPassage[] }> {
     const agent = await this.store.repos.agents.get(agentId);
     const archive = await this.agentArchive(agentId);
-    return { timezone: agent.timezone, hits: archive ? await this.search([archive], { ...query, timezone: agent.timezone }) : [] };
+    return { timezone: agent.timezone, hits: archive ? await this.searchArchives([archive], { ...query, timezone: agent.timezone }) : [] };
   }
 
   /** `/v1/passages/search`: the agent's archive, the archive named, or every archive. */
@@ -193,7 +193,7 @@ export class ArchiveService {
       archives = archive ? [archive] : [];
     } else if (scope.archiveId) archives = [await this.store.repos.archives.get(scope.archiveId)];
     else archives = await this.allArchives();
-    return this.search(archives, query);
+    return this.searchArchives(archives, query);
   }
 
   private async allArchives(): Promise<Archive[]> {
@@ -212,12 +212,8 @@ export class ArchiveService {
     await this.insert(archive, texts.map((text) => ({ text })), 'chunks', fileId);
   }
 
-  /** The passages of the archives most like the query; the folders' file search. */
-  searchArchives(archives: ArchiveTarget[], query: PassageQuery): Promise<ScoredPassage[]> {
-    return this.search(archives, query);
-  }
-
-  private async search(archives: ArchiveTarget[], query: PassageQuery): Promise<ScoredPassage[]> {
+  /** The passages of the archives most like the query (also the folders' file search). */
+  async searchArchives(archives: ArchiveTarget[], query: PassageQuery): Promise<ScoredPassage[]> {
     if (!archives.length) return [];
     if (!query.query.trim()) throw ValidationError.field('query', 'must not be empty');
     const fields = query.fields ?? { start: 'start_datetime', end: 'end_datetime' };
