@@ -123,3 +123,10 @@ export function toLettaMessages(message: Message, options: LettaMessageOptions =
   }
   return parts;
 }
+
+/** A page of messages as the list endpoints give it: only the message types named, when any are. */
+export function toLettaMessageList(messages: Message[], options: LettaMessageOptions & { types?: string[] } = {}): LettaMessageWire[] {
+  const parts = messages.flatMap((message) => toLettaMessages(message, options));
+  const { types } = options;
+  return types?.length ? parts.filter((part) => types.includes(part.message_type)) : parts;
+}

@@ -15,7 +15,7 @@ import {
 } from '../../schemas/conversations.js';
 import { sendMessagesRequestSchema } from '../../schemas/messages.js';
 import { toConversationWire } from '../../serializers/conversation.js';
-import { toLettaMessages } from '../../serializers/letta-message.js';
+import { toLettaMessageList } from '../../serializers/letta-message.js';
 import { lettaResponseOf, respondWithStream } from './message-responses.js';
 
 type FieldsBody = { description?: string | null; summary?: string | null; model?: string | null; model_settings?: Record<string, unknown> | null; context_window_limit?: number | null } | null | undefined;
@@ -125,9 +125,7 @@ export function conversationRoutes({ conversations, messages, runStreams, runs }
       const query = request.query;
       const conversation = await conversations.resolve(request.params.conversation_id, query.agent_id);
       const list = await messages.list(conversation.agentId, { before: query.before, after: query.after, limit: query.limit, order: query.order }, conversation.id);
-      const parts = list.flatMap((message) => toLettaMessages(message, { useAssistantMessage: query.use_assistant_message }));
-      const types = query.include_return_message_types;
-      return types?.length ? parts.filter((part) => types.includes(part.message_type)) : parts;
+      return toLettaMessageList(list, { useAssistantMessage: query.use_assistant_message, types: query.include_return_message_types });
     });
   };
 }

@@ -4,7 +4,7 @@ import { z } from 'zod';
 import type { AppContext } from '../../app-context.js';
 import { idSchema, paginationQuery, queryArray } from '../../schemas/common.js';
 import { lettaMessageSchema, MESSAGE_TYPES } from '../../schemas/messages.js';
-import { toLettaMessages } from '../../serializers/letta-message.js';
+import { toLettaMessageList, toLettaMessages } from '../../serializers/letta-message.js';
 import { toMessageSearchResults } from '../../serializers/message-search-result.js';
 
 const messageIdParams = z.object({ message_id: idSchema('message') });
@@ -31,8 +31,7 @@ export function messageRoutes({ messageHistory: history }: AppContext): FastifyP
 
     app.get('/messages', { schema: { querystring: listMessagesQuerySchema, response: { 200: z.array(lettaMessageSchema) } } }, async (request) => {
       const { conversation_id, include_return_message_types: types, ...page } = request.query;
-      const parts = (await history.list({ conversationId: conversation_id }, page)).flatMap((message) => toLettaMessages(message));
-      return types?.length ? parts.filter((part) => types.includes(part.message_type)) : parts;
+      return toLettaMessageList(await history.list({ conversationId: conversation_id }, page), { types });
     });
 
     app.get('/messages/:message_id', { schema: { params: messageIdParams, response: { 200: z.array(lettaMessageSchema) } } }, async (request) =>
