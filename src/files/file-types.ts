@@ -5,6 +5,16 @@ export interface FileType {
   mimeType: string;
 }
 
+/**
+ * The type a file's already-extracted text (an imported agent file's) is read as: PDF and docx
+ * became plain text and HTML markdown-style text, chunked by the same rules as the original.
+ */
+export function extractedTextType(type: FileType | null): FileType {
+  if (!type || type.kind === 'pdf' || type.kind === 'docx') return { kind: 'text', mimeType: 'text/plain' };
+  if (type.kind === 'html') return { kind: 'markdown', mimeType: 'text/markdown' };
+  return type;
+}
+
 const DOCX_MIME_TYPE = 'application/vnd.openxmlformats-officedocument.wordprocessingml.document';
 
 /** Extension (lower case, no dot) → type. */

@@ -16,6 +16,7 @@ import type { ImportedMessage } from '../store/repositories/agent-files.js';
 import type { Store } from '../store/store.js';
 import type { ModelResolver } from './agents.js';
 import { blockInputFromRequest } from './blocks.js';
+import { INSTANCE_ID } from './run-supervisor.js';
 
 export interface ExportOptions {
   conversationId?: string | null;
@@ -267,6 +268,8 @@ export class AgentFileService {
         chunksEmbedded: null,
         content: entry.content ?? null,
       })),
+      // This process re-indexes them once the import commits.
+      INSTANCE_ID,
     );
     const fileIds = new Map(file.files.map((entry, index) => [entry.id, newIds[index]!]));
     return { folderIds, fileIds };

@@ -2,7 +2,7 @@ import type { Folder, FolderFile } from '../domain/folder.js';
 import { EmbeddingError } from '../embeddings/index.js';
 import { MnemoError } from '../errors.js';
 import { FileParseError, type FileProcessor } from '../files/file-processor.js';
-import { detectFileType, type FileType } from '../files/file-types.js';
+import { detectFileType, extractedTextType, type FileType } from '../files/file-types.js';
 import type { Store } from '../store/store.js';
 import type { PassageVectors } from '../store/vector/index.js';
 import { showNewFile } from './agent-folders.js';
@@ -40,10 +40,7 @@ export class FileIngestion {
 
   /** Chunks and embeds a pending file whose text is already stored (an imported agent file). */
   enqueueStored(folder: Folder, file: FolderFile): void {
-    // The stored text is chunked by the rules of its original type, but never parsed as PDF or docx again.
-    const type = detectFileType(file.originalFileName, file.fileType);
-    const textType: FileType = type && type.kind !== 'pdf' && type.kind !== 'docx' ? type : { kind: 'text', mimeType: 'text/plain' };
-    this.enqueue(() => this.ingest(folder, file, undefined, textType));
+    this.enqueue(() => this.ingest(folder, file, undefined, extractedTextType(detectFileType(file.originalFileName, file.fileType))));
   }
 
   /** Resolves once nothing is queued or running (tests, shutdown). */
@@ -79,7 +76,8 @@ export class FileIngestion {
       const chunkTokens = typeof folder.embeddingConfig.embedding_chunk_size === 'number' ? folder.embeddingConfig.embedding_chunk_size : undefined;
       const extracted = await this.processor.extract(source, type, chunkTokens ? { chunkTokens, overlapTokens: Math.min(50, Math.floor(chunkTokens / 4)) } : {});
       if (!(await files.advance(file.id, 'embedding', { content: extracted.text, totalChunks: extracted.chunks.length, chunksEmbedded: 0 }))) return;
-      await this.store.transaction((repos) => showNewFile(repos, folder.id, { id: file.id, fileName: file.fileName, content: extracted.text }));
+      // An upload is new to the folder's agents; an imported file comes with their views of it.
+      if (bytes) await this.store.transaction((repos) => showNewFile(repos, folder.id, { id: file.id, fileName: file.fileName, content: extracted.text }));
       const target = { id: folder.archiveId, embeddingConfig: folder.embeddingConfig };
       for (let start = 0; start < extracted.chunks.length; start += EMBED_BATCH) {
         const batch = extracted.chunks.slice(start, start + EMBED_BATCH);

@@ -1,3 +1,4 @@
+import { INSTANCE_ID } from '../../src/services/run-supervisor.js';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { toFile } from '@letta-ai/letta-client';
@@ -89,7 +90,7 @@ describe.each(DIALECTS)('agent files on %s', (dialect) => {
       folderId, fileName: `${name}/${fileName}`, originalFileName: fileName, filePath: null, fileType: 'text/plain', fileSize: content.length,
       fileCreationDate: null, fileLastModifiedDate: null, processingStatus: 'completed' as const, errorMessage: null, totalChunks: 1, chunksEmbedded: 1, content,
     });
-    const [guide, notes] = await server.context.store.repos.files.insertMany([file('guide.md', '# Guide\nStep one.'), file('notes.txt', 'remember the milk')]);
+    const [guide, notes] = await server.context.store.repos.files.insertMany([file('guide.md', '# Guide\nStep one.'), file('notes.txt', 'remember the milk')], INSTANCE_ID);
     await repos.attachFolders(agentId, [folderId]);
     const at = new Date().toISOString();
     await repos.insertFileAgents([
@@ -181,6 +182,32 @@ describe.each(DIALECTS)('agent files on %s', (dialect) => {
 
       const second = await exportOf(copy.id);
       expect(normalised(second)).toEqual(normalised(first));
+
+      // The copy's files are embedded again in the background: they finish, and the agent's views
+      // of them stay as imported (the closed file is not opened as a new upload would be).
+      const folderId = copy.sources[0]!.id!;
+      for (let attempt = 0; attempt < 600; attempt++) {
+        const files = (await server.client.folders.files.list(folderId)).items as { processing_status?: string }[];
+        if (files.every((entry) => entry.processing_status === 'completed' || entry.processing_status === 'error')) break;
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      }
+      const processed = await exportOf(copy.id);
+      expect(processed.files.map((entry: any) => [entry.file_name.replace(/_[0-9a-f]{8}\//, '/'), entry.processing_status])).toEqual(first.files.map((entry: any) => [entry.file_name, 'completed']));
+      expect(processed.agents[0].files_agents.map((link: any) => [link.file_id, link.is_open, link.visible_content])).toEqual(exported.files_agents.map((link: any) => [link.file_id, link.is_open, link.visible_content]));
+    });
+
+    it('files an import leaves to process belong to this process, so the sweep for abandoned work leaves them alone', async () => {
+      const repos = server.context.store.repos;
+      const embeddingConfig = { embedding_model: 'use-lite-512', embedding_endpoint_type: 'mnemo', embedding_dim: 512, handle: 'mnemo/use-lite-512' };
+      const folderId = (await repos.folders.create({ name: `owned-${dialect}`, description: null, instructions: null, metadata: null, embeddingConfig })).id;
+      const [pending] = await repos.files.insertMany(
+        [{ folderId, fileName: 'later.txt', originalFileName: 'later.txt', filePath: null, fileType: 'text/plain', fileSize: 5, fileCreationDate: null, fileLastModifiedDate: null, processingStatus: 'pending', errorMessage: null, totalChunks: null, chunksEmbedded: null, content: 'later' }],
+        INSTANCE_ID,
+      );
+      const failed = await repos.files.failAbandoned('abandoned', new Date(Date.now() - 60_000).toISOString());
+      expect(failed).not.toContain(pending);
+      expect((await repos.files.find(pending!))?.processingStatus).toBe('pending');
+      await repos.files.delete(pending!);
     });
 
     it('scrub_messages leaves the history out; conversation_id exports that conversation', async () => {

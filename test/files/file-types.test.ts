@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { detectFileType } from '../../src/files/file-types.js';
+import { detectFileType, extractedTextType } from '../../src/files/file-types.js';
 
 describe('detectFileType', () => {
   it.each([
@@ -49,5 +49,14 @@ describe('detectFileType', () => {
     expect(detectFileType('constructor')).toBeNull();
     expect(detectFileType('x.constructor')).toBeNull();
     expect(detectFileType('upload', 'constructor')).toBeNull();
+  });
+});
+
+describe('extractedTextType', () => {
+  it('reads already-extracted text without extracting it again, chunked by the original rules', () => {
+    expect(extractedTextType(detectFileType('page.html', 'text/html'))).toEqual({ kind: 'markdown', mimeType: 'text/markdown' });
+    expect(extractedTextType(detectFileType('paper.pdf', 'application/pdf'))).toEqual({ kind: 'text', mimeType: 'text/plain' });
+    expect(extractedTextType(detectFileType('README.md', 'text/markdown'))).toEqual({ kind: 'markdown', mimeType: 'text/markdown' });
+    expect(extractedTextType(null)).toEqual({ kind: 'text', mimeType: 'text/plain' });
   });
 });

@@ -113,10 +113,13 @@ export class FileRepository {
     return toFile(row);
   }
 
-  /** Stores files as they are (imported ones); returns their new ids in the given order. */
-  async insertMany(files: FileFields[]): Promise<string[]> {
+  /**
+   * Stores files as they are (imported ones); those still to process are owned by `ownerId`, the
+   * process that will process them. Returns their new ids in the given order.
+   */
+  async insertMany(files: FileFields[], ownerId: string): Promise<string[]> {
     const at = now();
-    const rows = files.map((file) => toFileRow(file, at, null));
+    const rows = files.map((file) => toFileRow(file, at, UNFINISHED.includes(file.processingStatus) ? ownerId : null));
     for (let start = 0; start < rows.length; start += INSERT_CHUNK) await this.db.insertInto('files').values(rows.slice(start, start + INSERT_CHUNK)).execute();
     return rows.map((row) => row.id);
   }
