@@ -55,6 +55,22 @@ function contentOf(content: FileMessage['content']): ContentPart[] {
   return typeof content === 'string' ? [{ type: 'text', text: content }] : content;
 }
 
+/**
+ * A message's tool returns as Mnemo stores them. Letta's files may leave out a return's call id and
+ * response (its text is then the message's content); the loop needs both.
+ */
+function toolReturnsOf(message: FileMessage, content: ContentPart[]): StoredToolReturn[] | null {
+  if (!message.tool_returns?.length) return null;
+  const text = content.map((part) => (typeof part.text === 'string' ? part.text : '')).join('');
+  return message.tool_returns.map((ret) => ({
+    tool_call_id: ret.tool_call_id ?? message.tool_call_id ?? '',
+    status: ret.status,
+    func_response: ret.func_response ?? text,
+    stdout: ret.stdout ?? null,
+    stderr: ret.stderr ?? null,
+  }));
+}
+
 /** Tool source Mnemo runs: TypeScript as such; other code (Letta writes `json` for schema-first Python tools) as Python. */
 function sourceTypeOf(tool: FileTool): string | null {
   if (tool.source_type === 'typescript') return 'typescript';
@@ -369,27 +385,30 @@ export class AgentFileService {
     if (strip) return { messages: [], inContext: [] };
     const ids = new Map(entry.messages.map((message) => [message.id, newId('message')]));
     const start = Date.now();
-    const messages = entry.messages.map((message, index): ImportedMessage => ({
-      id: ids.get(message.id)!,
-      agentId,
-      conversationId,
-      role: message.role,
-      content: contentOf(message.content),
-      name: message.name ?? null,
-      toolCalls: message.tool_calls ?? null,
-      toolCallId: message.tool_call_id ?? null,
-      toolReturns: message.tool_returns?.length ? (message.tool_returns as StoredToolReturn[]) : null,
-      approvals: (message.approvals as StoredApproval[] | null | undefined) ?? null,
-      otid: message.otid ?? null,
-      senderId: message.sender_id ?? null,
-      groupId: message.group_id ?? null,
-      model: message.model ?? null,
-      // Messages without a time keep their order a millisecond apart.
-      createdAt: new Date(message.created_at ?? start + index).toISOString(),
-      approve: message.approve ?? null,
-      approvalRequestId: message.approval_request_id ? (ids.get(message.approval_request_id) ?? message.approval_request_id) : null,
-      denialReason: message.denial_reason ?? null,
-    }));
+    const messages = entry.messages.map((message, index): ImportedMessage => {
+      const content = contentOf(message.content);
+      return {
+        id: ids.get(message.id)!,
+        agentId,
+        conversationId,
+        role: message.role,
+        content,
+        name: message.name ?? null,
+        toolCalls: message.tool_calls ?? null,
+        toolCallId: message.tool_call_id ?? null,
+        toolReturns: toolReturnsOf(message, content),
+        approvals: (message.approvals as StoredApproval[] | null | undefined) ?? null,
+        otid: message.otid ?? null,
+        senderId: message.sender_id ?? null,
+        groupId: message.group_id ?? null,
+        model: message.model ?? null,
+        // Messages without a time keep their order a millisecond apart.
+        createdAt: new Date(message.created_at ?? start + index).toISOString(),
+        approve: message.approve ?? null,
+        approvalRequestId: message.approval_request_id ? (ids.get(message.approval_request_id) ?? message.approval_request_id) : null,
+        denialReason: message.denial_reason ?? null,
+      };
+    });
     return { messages, inContext: entry.in_context_message_ids.map((id) => ids.get(id)!) };
   }
 }

@@ -281,7 +281,8 @@ describe.each(DIALECTS)('agent files on %s', (dialect) => {
     });
 
     it('imports a file Letta wrote with a folder, its files and which are open, and embeds the files again', async () => {
-      const { agent_ids } = await importText(lettaFile('test_agent_with_files_and_sources.af'), { name: `with-files-${dialect}`, embedding: 'mnemo/use-lite-512' });
+      const model = fake.script([reply.toolCall('send_message', { message: 'I see two files.' })]);
+      const { agent_ids } = await importText(lettaFile('test_agent_with_files_and_sources.af'), { name: `with-files-${dialect}`, embedding: 'mnemo/use-lite-512', model: model.handle });
       const agentId = agent_ids[0]!;
       const repos = server.context.store.repos.agentFiles;
       const [folder] = await repos.foldersOfAgent(agentId);
@@ -299,6 +300,13 @@ describe.each(DIALECTS)('agent files on %s', (dialect) => {
       expect(await statuses()).toEqual(['completed', 'completed']);
       const passages = await server.context.store.db.selectFrom('passages').select('file_id').where('file_id', 'in', files.map((file) => file.id)).execute();
       expect(new Set(passages.map((passage) => passage.file_id)).size).toBe(2);
+      // Its tool return names neither its call nor its response (they are the message's): the next turn still runs.
+      const turn = await server.client.agents.messages.create(agentId, { input: 'And now?' });
+      // send_message ends the turn by the file's tool rules.
+      expect(turn.stop_reason.stop_reason).toBe('tool_rule');
+      const sent = model.requests[0]!.body.messages as { role: string; tool_call_id?: string; content?: unknown }[];
+      const toolMessage = sent.find((message) => message.role === 'tool' && message.tool_call_id === 'call_8KxcQ86q9CHLabJdvyA5oFbt');
+      expect(JSON.stringify(toolMessage?.content)).toContain('Sent message succ');
     });
 
     it('applies name, model, embedding and project overrides; append_copy_suffix', async () => {
