@@ -66,26 +66,9 @@ export interface AgentFilePage {
 export class AgentFolderService {
   constructor(private readonly store: Store) {}
 
-  /**
-   * Attaches the folder: the agent gets the file tools and a view of every parsed file, the first
-   * ones (up to its open-file limit) opened. Attaching twice changes nothing.
-   */
+  /** Attaches the folder (see `attachFolderIn`). */
   async attach(agentId: string, folderId: string): Promise<void> {
-    await this.store.transaction(async (repos) => {
-      const agent = await repos.agents.get(agentId);
-      await repos.folders.get(folderId);
-      if (!(await repos.folders.attach(agentId, folderId))) return;
-      const tools = await repos.tools.findByNames([...FILE_TOOL_NAMES]);
-      await repos.agents.attachTools(agentId, tools.map((tool) => tool.id));
-      const files = (await repos.files.findMany(await repos.files.idsInFolder(folderId), { content: true })).filter((file) => file.content != null);
-      files.sort((a, b) => a.createdAt.localeCompare(b.createdAt) || a.id.localeCompare(b.id));
-      await repos.fileViews.addClosed(agentId, files.map((file) => ({ fileId: file.id, folderId })));
-      const { maxFilesOpen } = fileLimitsOf(agent);
-      for (const file of files.slice(0, maxFilesOpen)) {
-        const view = await repos.fileViews.findByFile(agentId, file.id);
-        if (view) await openFileView(repos, agentId, view, windowOfWholeFile({ fileName: file.fileName, content: file.content! }), maxFilesOpen);
-      }
-    });
+    await this.store.transaction((repos) => attachFolderIn(repos, agentId, folderId));
   }
 
   /** Detaches the folder: its file views go, and the file tools too when no folder is left. */
@@ -137,6 +120,26 @@ export class AgentFolderService {
       await repos.fileViews.close(agentId, open.map((view) => view.fileId));
       return open.map((view) => view.fileName);
     });
+  }
+}
+
+/**
+ * Attaches the folder: the agent gets the file tools and a view of every parsed file, the first
+ * ones (up to its open-file limit) opened. Attaching twice changes nothing.
+ */
+export async function attachFolderIn(repos: Repositories, agentId: string, folderId: string): Promise<void> {
+  const agent = await repos.agents.get(agentId);
+  await repos.folders.get(folderId);
+  if (!(await repos.folders.attach(agentId, folderId))) return;
+  const tools = await repos.tools.findByNames([...FILE_TOOL_NAMES]);
+  await repos.agents.attachTools(agentId, tools.map((tool) => tool.id));
+  const files = (await repos.files.findMany(await repos.files.idsInFolder(folderId), { content: true })).filter((file) => file.content != null);
+  files.sort((a, b) => a.createdAt.localeCompare(b.createdAt) || a.id.localeCompare(b.id));
+  await repos.fileViews.addClosed(agentId, files.map((file) => ({ fileId: file.id, folderId })));
+  const { maxFilesOpen } = fileLimitsOf(agent);
+  for (const file of files.slice(0, maxFilesOpen)) {
+    const view = await repos.fileViews.findByFile(agentId, file.id);
+    if (view) await openFileView(repos, agentId, view, windowOfWholeFile({ fileName: file.fileName, content: file.content! }), maxFilesOpen);
   }
 }
 

@@ -11,7 +11,7 @@ import type { CreateBlockRequest } from '../schemas/blocks.js';
 import type { AgentOrderBy, AgentPatch } from '../store/repositories/agents.js';
 import type { Message } from '../domain/message.js';
 import { pendingApprovalIn } from './approvals.js';
-import { directoriesOf } from './agent-folders.js';
+import { attachFolderIn, detachFolderIn, directoriesOf } from './agent-folders.js';
 import { archivalStats } from './archives.js';
 import type { Repositories } from '../store/repositories/index.js';
 import type { Store } from '../store/store.js';
@@ -83,9 +83,6 @@ export class AgentService {
 
   async create(request: CreateAgentRequest): Promise<Agent> {
     if (request.from_template || request.template) throw new NotImplementedError('Agent templates');
-    const folderId = request.folder_ids?.[0] ?? request.source_ids?.[0];
-    // Folders arrive with the folders issue; until then no folder id can exist.
-    if (folderId) throw new NotFoundError('source', folderId);
     const agentType: AgentType = request.agent_type ?? 'letta_v1_agent';
     const memoryBlocks = request.memory_blocks ?? [];
     const issues = checkBlockValues(memoryBlocks, 'memory_blocks');
@@ -142,6 +139,7 @@ export class AgentService {
       if (identityIds.length) await repos.identities.setAgentIdentities(agent.id, identityIds);
       const secrets = secretsFrom(request);
       if (secrets) await repos.agents.setSecrets(agent.id, secrets);
+      for (const folderId of new Set(request.folder_ids ?? request.source_ids ?? [])) await attachFolderIn(repos, agent.id, folderId);
       await this.createInitialContext(repos, agent, request);
       return agent.id;
     });
@@ -177,8 +175,6 @@ export class AgentService {
 
   async update(agentId: string, request: UpdateAgentRequest): Promise<Agent> {
     const current = await this.store.repos.agents.get(agentId);
-    const folderId = request.folder_ids?.[0] ?? request.source_ids?.[0];
-    if (folderId) throw new NotFoundError('source', folderId);
     const issues: ValidationIssue[] = [];
     const patch: AgentPatch = {};
     const modelChanged = request.model && request.model !== current.model;
@@ -239,6 +235,13 @@ export class AgentService {
         if (missing) throw new NotFoundError('tool', missing);
         await repos.agents.detachAllTools(agentId);
         await repos.agents.attachTools(agentId, tools.map((tool) => tool.id));
+      }
+      // The folders given replace the attached ones (`source_ids` is the older name).
+      const folderIds = request.folder_ids ?? request.source_ids;
+      if (folderIds) {
+        const attached = (await repos.folders.ofAgents([agentId])).get(agentId) ?? [];
+        for (const folder of attached) if (!folderIds.includes(folder.id)) await detachFolderIn(repos, agentId, folder.id);
+        for (const folderId of new Set(folderIds)) await attachFolderIn(repos, agentId, folderId);
       }
       if (request.tags) await repos.agents.setTags(agentId, request.tags);
       if (request.identity_ids) await repos.identities.setAgentIdentities(agentId, await this.checkIdentities(repos, request.identity_ids));

@@ -165,6 +165,28 @@ describe.each(DIALECTS)('folders and files on %s', (dialect) => {
     expect((await server.client.agents.files.list(agent.id)).files).toEqual([]);
   });
 
+  it('attaches folders given on agent create and replaces them on update (folder_ids, or the older source_ids)', async () => {
+    const [first, second] = [await newFolder(), await newFolder()];
+    const file = await settled(first.id, (await upload(first.id, 'sample.txt')).id);
+    const agent = await server.client.agents.create({ model: fake.script([]).handle, folder_ids: [first.id] });
+    expect(agent.sources.map((source) => source.id)).toEqual([first.id]);
+    expect(agent.tools.map((tool) => tool.name)).toEqual(expect.arrayContaining(['open_files', 'grep_files', 'semantic_search_files']));
+    expect((await server.client.agents.files.list(agent.id)).files.map((view) => [view.file_id, view.is_open])).toEqual([[file.id, true]]);
+
+    const moved = await server.client.agents.update(agent.id, { source_ids: [second.id] });
+    expect(moved.sources.map((source) => source.id)).toEqual([second.id]);
+    expect((await server.client.agents.files.list(agent.id)).files).toEqual([]);
+    const none = await server.client.agents.update(agent.id, { folder_ids: [] });
+    expect(none.sources).toEqual([]);
+    expect(none.tools.map((tool) => tool.name)).not.toContain('open_files');
+
+    const count = () => server.client.get<number>('/v1/agents/count');
+    const before = await count();
+    await expectApiError(server.client.agents.create({ model: fake.script([]).handle, folder_ids: ['source-00000000-0000-4000-8000-000000000000'] }), 404, 'source-00000000');
+    await expectApiError(server.client.agents.create({ model: fake.script([]).handle, folder_ids: ['folder-1'] }), 422, 'folder_ids');
+    expect(await count()).toBe(before);
+  });
+
   it('cuts an open file to the per-file limit with a note on how to read on', async () => {
     const folder = await newFolder();
     await settled(folder.id, (await upload(folder.id, 'sample.md')).id);
