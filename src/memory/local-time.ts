@@ -1,3 +1,5 @@
+import { ValidationError } from '../errors.js';
+
 const DATE_ONLY = /^(\d{4})-(\d{2})-(\d{2})$/;
 const LOCAL_DATE_TIME = /^(\d{4})-(\d{2})-(\d{2})[T ](\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,3})\d*)?)?$/;
 
@@ -55,4 +57,12 @@ export function isoInTimezone(iso: string, timezone: string): string {
   const hours = String(Math.floor(Math.abs(offsetMinutes) / 60)).padStart(2, '0');
   const minutes = String(Math.abs(offsetMinutes) % 60).padStart(2, '0');
   return `${local}${sign}${hours}:${minutes}`;
+}
+
+/** A date filter's bound (see `boundInTimezone`), null when not given; unreadable input is a 422 naming `field`. */
+export function dateFilterBound(value: string | null | undefined, timezone: string, field: string, end: boolean): string | null {
+  if (!value) return null;
+  const bound = boundInTimezone(value, timezone, end);
+  if (!bound) throw ValidationError.field(field, `"${value}" is not a date or time (use ISO 8601, e.g. 2026-05-01 or 2026-05-01T09:00)`);
+  return bound;
 }

@@ -2,7 +2,7 @@ import type { Archive, JsonObject, Passage, PassageFilter } from '../domain/arch
 import type { PageRequest } from '../domain/pagination.js';
 import { EmbeddingError, offlineEmbeddingConfig, type Embedder, type EmbeddingRegistry } from '../embeddings/index.js';
 import { BadRequestError, ConflictError, MnemoError, NotFoundError, ValidationError } from '../errors.js';
-import { boundInTimezone } from '../memory/local-time.js';
+import { dateFilterBound } from '../memory/local-time.js';
 import type { Repositories } from '../store/repositories/index.js';
 import type { ArchiveListFilter } from '../store/repositories/archives.js';
 import type { Store } from '../store/store.js';
@@ -217,14 +217,8 @@ export class ArchiveService {
     if (!archives.length) return [];
     if (!query.query.trim()) throw ValidationError.field('query', 'must not be empty');
     const fields = query.fields ?? { start: 'start_datetime', end: 'end_datetime' };
-    const bound = (value: string | null | undefined, field: string, end: boolean): string | null => {
-      if (!value) return null;
-      const parsed = boundInTimezone(value, query.timezone, end);
-      if (!parsed) throw ValidationError.field(field, `"${value}" is not a date or time (use ISO 8601, e.g. 2026-05-01 or 2026-05-01T09:00)`);
-      return parsed;
-    };
-    const createdFrom = bound(query.start, fields.start, false);
-    const createdTo = bound(query.end, fields.end, true);
+    const createdFrom = dateFilterBound(query.start, query.timezone, fields.start, false);
+    const createdTo = dateFilterBound(query.end, query.timezone, fields.end, true);
     const handles = new Map<string, ArchiveTarget[]>();
     for (const archive of archives) {
       const handle = embeddingHandleOf(archive.embeddingConfig ?? defaultEmbeddingConfig());

@@ -1,6 +1,7 @@
 import type { Message } from '../domain/message.js';
 import type { PageRequest } from '../domain/pagination.js';
 import { NotImplementedError } from '../errors.js';
+import { dateFilterBound } from '../memory/local-time.js';
 import type { Store } from '../store/store.js';
 
 export interface MessageSearch {
@@ -40,8 +41,9 @@ export class MessageHistoryService {
       limit: request.limit,
       agentId: request.agentId,
       conversationId: request.conversationId,
-      startDate: request.startDate,
-      endDate: request.endDate,
+      // A bare date is the whole UTC day; a time is compared as the instant it names.
+      startDate: dateFilterBound(request.startDate, 'UTC', 'start_date', false),
+      endDate: dateFilterBound(request.endDate, 'UTC', 'end_date', true),
     });
   }
 }

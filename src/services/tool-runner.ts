@@ -1,5 +1,6 @@
 import { DEFAULT_RETURN_CHAR_LIMIT, isBuiltinTool, type Tool } from '../domain/tool.js';
 import type { ToolOutcome } from '../engine/agent-loop.js';
+import { dateFilterBound } from '../memory/local-time.js';
 import { toAgentState } from '../serializers/agent-state.js';
 import { toArchivalSearchResult } from '../serializers/archive.js';
 import type { Repositories } from '../store/repositories/index.js';
@@ -76,12 +77,23 @@ export class AgentToolRunner {
         const { timezone, hits } = await this.archives.searchForAgent(this.agentId, { ...query, fields: { start: 'start_datetime', end: 'end_datetime' } });
         return hits.map((hit) => toArchivalSearchResult(hit.passage, timezone));
       },
-      searchMessages: async ({ text, roles, ...query }) =>
-        (await this.repos.messages.search({ ...query, agentId: this.agentId, texts: text ? [text] : [], roles: roles?.length ? roles : SEARCHED_ROLES })).map((message) => ({
+      searchMessages: async ({ text, roles, startDate, endDate, limit }) => {
+        // Dates are read in the agent's timezone, as archival search reads them.
+        const timezone = startDate || endDate ? (await this.repos.agents.get(this.agentId)).timezone : 'UTC';
+        const found = await this.repos.messages.search({
+          agentId: this.agentId,
+          texts: text ? [text] : [],
+          roles: roles?.length ? roles : SEARCHED_ROLES,
+          limit,
+          startDate: dateFilterBound(startDate, timezone, 'start_date', false),
+          endDate: dateFilterBound(endDate, timezone, 'end_date', true),
+        });
+        return found.map((message) => ({
           role: message.role,
           text: message.content.map((part) => String(part.text ?? '')).join(''),
           date: message.createdAt,
-        })),
+        }));
+      },
     });
     return { ...outcome, result: limitToolResult(outcome.result, tool?.returnCharLimit ?? DEFAULT_RETURN_CHAR_LIMIT) };
   }

@@ -133,6 +133,24 @@ describe.each(DIALECTS)('agent messages on %s', (dialect) => {
       expect(hits.map((hit) => hit.content)).toContain('My favourite tea is oolong');
     });
 
+    it('searches the history by date in the agent\'s timezone: a bare end date takes in that whole day', async () => {
+      const timezone = 'Pacific/Kiritimati';
+      const today = new Intl.DateTimeFormat('en-CA', { timeZone: timezone }).format(new Date());
+      const tomorrow = new Intl.DateTimeFormat('en-CA', { timeZone: timezone }).format(new Date(Date.now() + 86_400_000));
+      const model = fake.script([
+        reply.text('Noted.'),
+        reply.toolCall('conversation_search', { query: 'rooibos', start_date: today, end_date: today }),
+        reply.toolCall('conversation_search', { query: 'rooibos', start_date: tomorrow }),
+        reply.text('Done.'),
+      ]);
+      const agent = await server.client.agents.create({ model: model.handle, timezone });
+      await server.client.agents.messages.create(agent.id, { input: 'I drink rooibos' });
+      const response = await server.client.agents.messages.create(agent.id, { input: 'what do I drink?' });
+      const returns = response.messages.filter((message) => message.message_type === 'tool_return_message').map((message: any) => message.tool_return as string);
+      expect(JSON.parse(returns[0]!).map((hit: { content: string }) => hit.content)).toContain('I drink rooibos');
+      expect(returns[1]).toBe('No messages matched.');
+    });
+
     it('keeps the system prompt byte-identical across steps while memory is unchanged (prompt caching)', async () => {
       const model = fake.script([reply.toolCall('conversation_search', { query: 'x' }), reply.text('a'), reply.text('b')]);
       const agent = await server.client.agents.create({ model: model.handle, memory_blocks: [{ label: 'human', value: 'Ann' }] });

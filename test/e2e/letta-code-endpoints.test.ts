@@ -158,6 +158,12 @@ describe.each(DIALECTS)('what letta-code calls, and the top-level lists, on %s',
       const ofFirst = await server.client.messages.search({ query: 'kiwis', agent_id: first.id });
       expect(ofFirst.map((hit: any) => hit.content)).toEqual(['Kiwis are birds.', 'Tell me about kiwis']);
       expect((await server.client.messages.search({ query: 'kiwi', conversation_id: conversationId })).length).toBe(2);
+      // Dates bound instants: a bare date is the whole (UTC) day, a time with an offset the instant it names.
+      const today = new Date().toISOString().slice(0, 10);
+      expect((await server.client.messages.search({ query: 'kiwi', conversation_id: conversationId, start_date: today, end_date: today })).length).toBe(2);
+      const anHourAgoAtPlusFive = new Date(Date.now() + 4 * 3_600_000).toISOString().replace('Z', '+05:00');
+      expect((await server.client.messages.search({ query: 'kiwi', conversation_id: conversationId, start_date: anHourAgoAtPlusFive })).length).toBe(2);
+      expect(await server.client.messages.search({ query: 'kiwi', conversation_id: conversationId, end_date: anHourAgoAtPlusFive })).toEqual([]);
       const vector = await status(server.client.messages.search({ query: 'kiwi', search_mode: 'vector' }));
       expect(vector).toMatchObject({ status: 501 });
       expect(vector.detail).toContain('Vector search over messages');
