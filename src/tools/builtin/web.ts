@@ -43,7 +43,13 @@ export async function webSearch(args: Record<string, unknown>, options: WebToolO
     'web_search',
   );
   if (!response.ok) throw new ToolFailure(`web_search failed: the search service answered ${response.status} ${await snippet(response)}`);
-  const body = (await response.json()) as { results?: ExaResult[] };
+  let body: { results?: ExaResult[] };
+  try {
+    body = JSON.parse(await readText(response, Infinity, 'web_search')) as { results?: ExaResult[] };
+  } catch (error) {
+    if (error instanceof ToolFailure) throw error;
+    throw new ToolFailure('web_search failed: the search service did not answer with JSON');
+  }
   const results = (body.results ?? []).map((result) => ({
     title: result.title ?? null,
     url: result.url ?? null,
@@ -66,7 +72,8 @@ export async function fetchWebpage(args: Record<string, unknown>, options: WebTo
   const response = await request(url.href, { headers: { accept: 'text/html, text/plain;q=0.9, */*;q=0.5' } }, options, 'fetch_webpage');
   if (!response.ok) throw new ToolFailure(`fetch_webpage: ${url.href} answered ${response.status} ${response.statusText}`.trim());
   const type = response.headers.get('content-type') ?? '';
-  const body = await response.text();
+  // Enough of the page for PAGE_TEXT_CHARS of text even after its markup is dropped; the rest is not read.
+  const body = await readText(response, PAGE_TEXT_CHARS * 8, 'fetch_webpage');
   const text = type.includes('html') ? htmlToText(body) : body;
   return text.length > PAGE_TEXT_CHARS ? `${text.slice(0, PAGE_TEXT_CHARS)}\n[Page truncated at ${PAGE_TEXT_CHARS} characters]` : text;
 }
@@ -80,6 +87,28 @@ async function request(url: string, init: RequestInit, options: WebToolOptions, 
     const cause = error instanceof Error ? (error.cause instanceof Error ? error.cause.message : error.message) : String(error);
     throw new ToolFailure(`${tool} could not reach ${new URL(url).host}: ${cause}`);
   }
+}
+
+/** The body's text, at most about `maxBytes` of it; a body cut off (a timeout, a dropped connection) is a ToolFailure. */
+async function readText(response: Response, maxBytes: number, tool: string): Promise<string> {
+  if (!response.body) return '';
+  const reader = response.body.getReader();
+  const decoder = new TextDecoder();
+  let text = '';
+  let bytes = 0;
+  try {
+    for (let chunk = await reader.read(); !chunk.done; chunk = await reader.read()) {
+      text += decoder.decode(chunk.value, { stream: true });
+      bytes += chunk.value.byteLength;
+      if (bytes >= maxBytes) {
+        await reader.cancel();
+        break;
+      }
+    }
+  } catch (error) {
+    throw new ToolFailure(`${tool}: the answer could not be read: ${error instanceof Error ? error.message : String(error)}`);
+  }
+  return text + decoder.decode();
 }
 
 async function snippet(response: Response): Promise<string> {
@@ -98,9 +127,10 @@ export function htmlToText(html: string): string {
     .replace(/<li\b[^>]*>/gi, '- ')
     .replace(/<[^>]+>/g, '')
     .replace(/&(#x[0-9a-f]+|#\d+|[a-z]+);/gi, (entity, code: string) => {
-      if (code.startsWith('#x') || code.startsWith('#X')) return String.fromCodePoint(parseInt(code.slice(2), 16));
-      if (code.startsWith('#')) return String.fromCodePoint(parseInt(code.slice(1), 10));
-      return ENTITIES[code.toLowerCase()] ?? entity;
+      if (!code.startsWith('#')) return ENTITIES[code.toLowerCase()] ?? entity;
+      const point = code[1] === 'x' || code[1] === 'X' ? parseInt(code.slice(2), 16) : parseInt(code.slice(1), 10);
+      // A number past Unicode's last code point stays as written.
+      return point > 0 && point <= 0x10ffff ? String.fromCodePoint(point) : entity;
     })
     .replace(/[ \t\f\v\r]+/g, ' ')
     .replace(/ *\n */g, '\n')
