@@ -8,14 +8,19 @@ export const folderFileParams = z.object({ folder_id: idSchema('source'), file_i
 export const agentFolderParams = z.object({ agent_id: idSchema('agent'), folder_id: idSchema('source') });
 export const agentFileParams = z.object({ agent_id: idSchema('agent'), file_id: idSchema('file') });
 
+/** Tokens per chunk a folder's files are cut into (the chunker needs room for its overlap). */
+const chunkSizeSchema = z.number().int().min(16).max(8192);
+/** A folder's embedding config: as an agent's, with a chunk size the chunker can use. */
+const folderEmbeddingConfigSchema = embeddingConfigInputSchema.extend({ embedding_chunk_size: chunkSizeSchema.nullish() });
+
 export const createFolderRequestSchema = z.object({
   name: z.string().trim().min(1).max(200),
   description: z.string().max(10_000).nullish(),
   instructions: z.string().max(100_000).nullish(),
   metadata: metadataSchema.nullish(),
   embedding: z.string().min(1).max(300).nullish(),
-  embedding_chunk_size: z.number().int().min(16).max(8192).nullish(),
-  embedding_config: embeddingConfigInputSchema.nullish(),
+  embedding_chunk_size: chunkSizeSchema.nullish(),
+  embedding_config: folderEmbeddingConfigSchema.nullish(),
 });
 
 export const updateFolderRequestSchema = z.object({
@@ -23,7 +28,7 @@ export const updateFolderRequestSchema = z.object({
   description: z.string().max(10_000).nullish(),
   instructions: z.string().max(100_000).nullish(),
   metadata: metadataSchema.nullish(),
-  embedding_config: embeddingConfigInputSchema.nullish(),
+  embedding_config: folderEmbeddingConfigSchema.nullish(),
 });
 
 export const listFoldersQuerySchema = paginationQuery(50, 'asc').extend({

@@ -286,10 +286,12 @@ export class ArchiveService {
     const embedder = this.embedderOf(archive);
     const vectors = await embedder.embed(inputs.map((input) => input.text)).catch((error: unknown) => Promise.reject(embeddingFailure(error)));
     const dimension = vectors[0]!.length;
-    const expected = typeof config.embedding_dim === 'number' ? config.embedding_dim : undefined;
     const handle = embeddingHandleOf(config);
     await this.vectors.prepareDimension(dimension);
     const passages = await this.store.transaction(async (repos) => {
+      // The stored config, not the caller's copy: an earlier insert may have fixed the dimension since.
+      const stored = (await repos.archives.embeddingConfigOf(archive.id)) ?? config;
+      const expected = typeof stored.embedding_dim === 'number' ? stored.embedding_dim : undefined;
       if (expected !== undefined && expected !== dimension) {
         if ((await repos.passages.countByArchive([archive.id])) > 0) {
           throw new ConflictError(
@@ -297,7 +299,7 @@ export class ArchiveService {
             'EMBEDDING_DIMENSION_MISMATCH',
           );
         }
-        await repos.archives.update(archive.id, { embeddingConfig: { ...config, embedding_dim: dimension } });
+        await repos.archives.update(archive.id, { embeddingConfig: { ...stored, embedding_dim: dimension } });
       }
       return repos.passages.insertMany(
         inputs.map((input, index) => ({

@@ -98,6 +98,17 @@ describe.each(DIALECTS)('folders and files on %s', (dialect) => {
     await expectApiError(server.client.folders.files.upload('source-00000000-0000-4000-8000-000000000000', { file: await toFile(sampleFile('sample.txt'), 'a.txt') }), 404, 'not found');
   });
 
+  it('embeds a long file in many batches when the folder\'s config got the dimension wrong: the first batch corrects it', async () => {
+    const embedding_config = { embedding_model: 'use-lite-512', embedding_endpoint_type: 'mnemo', handle: 'mnemo/use-lite-512', embedding_dim: 384, embedding_chunk_size: 16 };
+    const folder = await newFolder({ embedding_config });
+    const text = Array.from({ length: 120 }, (_, index) => `Line ${index}: ${SAMPLE_SENTENCES[index % SAMPLE_SENTENCES.length]}`).join('\n');
+    const done = await settled(folder.id, (await upload(folder.id, 'long.txt', Buffer.from(text))).id);
+    expect(done.processing_status, done.error_message ?? '').toBe('completed');
+    expect(done.total_chunks).toBeGreaterThan(64);
+    expect((await server.client.folders.retrieve(folder.id)).embedding_config).toMatchObject({ embedding_dim: 512 });
+    await expectApiError(newFolder({ embedding_config: { ...embedding_config, embedding_chunk_size: 4 } }), 422, 'embedding_config.embedding_chunk_size');
+  });
+
   it('handles duplicate names by suffix, error, skip and replace', async () => {
     const folder = await newFolder();
     const first = await upload(folder.id, 'sample.txt');

@@ -69,6 +69,13 @@ export class ArchiveRepository {
     return archive;
   }
 
+  /** The stored embedding config of an archive of any kind (a folder's too). */
+  async embeddingConfigOf(id: string): Promise<JsonObject | null> {
+    const row = await this.db.selectFrom('archives').select('embedding_config').where('id', '=', id).executeTakeFirst();
+    if (!row) throw new NotFoundError('archive', id);
+    return decodeJson<JsonObject | null>(row.embedding_config);
+  }
+
   async list(filter: ArchiveListFilter, page: PageRequest): Promise<Archive[]> {
     let query = this.db.selectFrom('archives').selectAll('archives').where('archives.kind', '=', 'archival');
     if (filter.name) query = query.where('archives.name', '=', filter.name);
