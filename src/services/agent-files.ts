@@ -164,7 +164,7 @@ export class AgentFileService {
       repos.agents.secretsOf([agentId]),
       repos.agentFiles.messagesOfConversation(exported.id),
       repos.agentFiles.foldersOfAgent(agentId),
-      repos.agentFiles.fileAgentsOf(agentId),
+      repos.fileViews.ofAgent(agentId),
     ]);
     return {
       agent,
@@ -348,7 +348,7 @@ export class AgentFileService {
 
     const folderIds = [...new Set([...(entry.source_ids ?? []), ...(entry.folder_ids ?? []), ...entry.files_agents.map((link) => link.source_id)])];
     await repos.agentFiles.attachFolders(agent.id, folderIds.map((id) => context.folderIds.get(id)!));
-    await repos.agentFiles.insertFileAgents(
+    await repos.fileViews.insertMany(
       entry.files_agents.map((link) => ({
         agentId: agent.id,
         fileId: context.fileIds.get(link.file_id)!,

@@ -93,7 +93,7 @@ describe.each(DIALECTS)('agent files on %s', (dialect) => {
     const [guide, notes] = await server.context.store.repos.files.insertMany([file('guide.md', '# Guide\nStep one.'), file('notes.txt', 'remember the milk')], INSTANCE_ID);
     await repos.attachFolders(agentId, [folderId]);
     const at = new Date().toISOString();
-    await repos.insertFileAgents([
+    await server.context.store.repos.fileViews.insertMany([
       { agentId, fileId: guide!, folderId, isOpen: true, visibleContent: '1: # Guide\n2: Step one.', startLine: 1, endLine: 2, lastAccessedAt: at },
       { agentId, fileId: notes!, folderId, isOpen: false, visibleContent: null, startLine: null, endLine: null, lastAccessedAt: at },
     ]);
@@ -290,7 +290,7 @@ describe.each(DIALECTS)('agent files on %s', (dialect) => {
       const files = await repos.filesOfFolders([folder!.id]);
       expect(files.map((file) => file.fileName).sort()).toEqual(['test_disk_export_source/test.md', 'test_disk_export_source/test.txt']);
       expect(files.find((file) => file.fileName.endsWith('test.txt'))!.content).toBe('test');
-      const views = await repos.fileAgentsOf(agentId);
+      const views = await server.context.store.repos.fileViews.ofAgent(agentId);
       expect(views).toHaveLength(2);
       expect(views.every((view) => view.isOpen)).toBe(true);
       expect((await server.client.agents.retrieve(agentId)).name).toBe(`with-files-${dialect}`);

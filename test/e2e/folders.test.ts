@@ -198,6 +198,21 @@ describe.each(DIALECTS)('folders and files on %s', (dialect) => {
     expect(await count()).toBe(before);
   });
 
+  it('attaches a folder of more files than one insert can bind', async () => {
+    const folder = await newFolder();
+    const count = 3_500;
+    const file = (index: number) => ({
+      folderId: folder.id, fileName: `${folder.name}/note-${index}.txt`, originalFileName: `note-${index}.txt`, filePath: null, fileType: 'text/plain', fileSize: 4,
+      fileCreationDate: null, fileLastModifiedDate: null, processingStatus: 'completed' as const, errorMessage: null, totalChunks: 1, chunksEmbedded: 1, content: `n${index}`,
+    });
+    await server.context.store.repos.files.insertMany(Array.from({ length: count }, (_, index) => file(index)), 'test');
+    const agent = await server.client.agents.create({ model: fake.script([]).handle });
+    await server.client.agents.folders.attach(folder.id, { agent_id: agent.id });
+    const views = await server.context.store.repos.fileViews.ofAgent(agent.id);
+    expect(views).toHaveLength(count);
+    expect(views.filter((view) => view.isOpen).length).toBeGreaterThan(0);
+  });
+
   it('cuts an open file to the per-file limit with a note on how to read on', async () => {
     const folder = await newFolder();
     await settled(folder.id, (await upload(folder.id, 'sample.md')).id);

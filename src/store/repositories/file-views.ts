@@ -2,6 +2,7 @@ import type { FileView } from '../../domain/folder.js';
 import type { PageRequest } from '../../domain/pagination.js';
 import { newId } from '../../ids.js';
 import type { StoreDialect } from '../dialects/dialect.js';
+import { insertBatches } from '../insert-batches.js';
 import { flag, fromFlag, now } from '../json.js';
 import { paginate } from '../pagination.js';
 import type { Executor } from '../store.js';
@@ -90,31 +91,46 @@ export class FileViewRepository {
     return row ? toView(row) : undefined;
   }
 
+  /** Stores views as they are (an imported agent file's), listed in the order given. */
+  async insertMany(views: Pick<FileView, 'agentId' | 'fileId' | 'folderId' | 'isOpen' | 'visibleContent' | 'startLine' | 'endLine' | 'lastAccessedAt'>[]): Promise<void> {
+    const rows = views.map((view) => {
+      const at = tick();
+      return {
+        id: newId('file_agent'),
+        agent_id: view.agentId,
+        file_id: view.fileId,
+        folder_id: view.folderId,
+        is_open: flag(view.isOpen),
+        visible_content: view.visibleContent,
+        start_line: view.startLine,
+        end_line: view.endLine,
+        last_accessed_at: view.lastAccessedAt,
+        created_at: at,
+        updated_at: at,
+      };
+    });
+    for (const batch of insertBatches(rows)) await this.db.insertInto('file_agents').values(batch).execute();
+  }
+
   /** Adds closed views of the files for the agent; files it already sees are left as they are. */
   async addClosed(agentId: string, files: { fileId: string; folderId: string }[]): Promise<void> {
-    if (!files.length) return;
-    await this.db
-      .insertInto('file_agents')
-      .values(
-        files.map((file) => {
-          const at = tick();
-          return {
-            id: newId('file_agent'),
-            agent_id: agentId,
-            file_id: file.fileId,
-            folder_id: file.folderId,
-            is_open: 0,
-            visible_content: null,
-            start_line: null,
-            end_line: null,
-            last_accessed_at: at,
-            created_at: at,
-            updated_at: at,
-          };
-        }),
-      )
-      .onConflict((oc) => oc.columns(['agent_id', 'file_id']).doNothing())
-      .execute();
+    const rows = files.map((file) => {
+      const at = tick();
+      return {
+        id: newId('file_agent'),
+        agent_id: agentId,
+        file_id: file.fileId,
+        folder_id: file.folderId,
+        is_open: 0,
+        visible_content: null,
+        start_line: null,
+        end_line: null,
+        last_accessed_at: at,
+        created_at: at,
+        updated_at: at,
+      };
+    });
+    for (const batch of insertBatches(rows)) await this.db.insertInto('file_agents').values(batch).onConflict((oc) => oc.columns(['agent_id', 'file_id']).doNothing()).execute();
   }
 
   async open(agentId: string, fileId: string, window: OpenWindow): Promise<void> {

@@ -3,6 +3,7 @@ import type { PageRequest } from '../../domain/pagination.js';
 import { NotFoundError } from '../../errors.js';
 import { newId } from '../../ids.js';
 import type { StoreDialect } from '../dialects/dialect.js';
+import { insertBatches } from '../insert-batches.js';
 import { now } from '../json.js';
 import { paginate } from '../pagination.js';
 import type { Executor } from '../store.js';
@@ -59,9 +60,6 @@ const METADATA_COLUMNS = [
   'created_at',
   'updated_at',
 ] as const;
-
-/** Rows per multi-row insert: well under SQLite's and Postgres' bound-parameter limits. */
-const INSERT_CHUNK = 500;
 
 function toFileRow(file: FileFields, at: string, ownerId: string | null) {
   return {
@@ -120,7 +118,7 @@ export class FileRepository {
   async insertMany(files: FileFields[], ownerId: string): Promise<string[]> {
     const at = now();
     const rows = files.map((file) => toFileRow(file, at, UNFINISHED.includes(file.processingStatus) ? ownerId : null));
-    for (let start = 0; start < rows.length; start += INSERT_CHUNK) await this.db.insertInto('files').values(rows.slice(start, start + INSERT_CHUNK)).execute();
+    for (const batch of insertBatches(rows)) await this.db.insertInto('files').values(batch).execute();
     return rows.map((row) => row.id);
   }
 
