@@ -61,7 +61,7 @@ export async function createAppContext(config: Config): Promise<AppContext> {
     const fileTools = new FileTools(store, archives);
     const tools = new ToolService(store, sandbox, archives, fileTools);
     const fileProcessor = new FileProcessor();
-    const ingestion = new FileIngestion(store, fileProcessor, archives, vectors, (message, error) => console.error(`[mnemo] ${message}`, error ?? ''));
+    const ingestion = new FileIngestion(store, fileProcessor, archives, (message, error) => console.error(`[mnemo] ${message}`, error ?? ''));
     const folders = new FolderService(store, archives, ingestion, vectors);
     await tools.ensureBuiltinTools();
     const supervisor = new RunSupervisor(store);

@@ -4,7 +4,6 @@ import { MnemoError } from '../errors.js';
 import { FileParseError, type FileProcessor } from '../files/file-processor.js';
 import { detectFileType, extractedTextType, type FileType } from '../files/file-types.js';
 import type { Store } from '../store/store.js';
-import type { PassageVectors } from '../store/vector/index.js';
 import { showNewFile } from './agent-folders.js';
 import type { ArchiveService } from './archives.js';
 
@@ -29,7 +28,6 @@ export class FileIngestion {
     private readonly store: Store,
     private readonly processor: FileProcessor,
     private readonly archives: ArchiveService,
-    private readonly vectors: PassageVectors,
     private readonly log: (message: string, error?: unknown) => void,
   ) {}
 
@@ -90,8 +88,6 @@ export class FileIngestion {
       const message = error instanceof FileParseError || error instanceof EmbeddingError || error instanceof MnemoError ? error.message : `processing failed: ${(error as Error).message}`;
       if (!(error instanceof FileParseError)) this.log(`file ${file.id} (${file.fileName}) failed`, error);
       await files.advance(file.id, 'error', { errorMessage: message }).catch((failure: unknown) => this.log(`could not mark file ${file.id} failed`, failure));
-    } finally {
-      this.vectors.invalidate(folder.archiveId);
     }
   }
 }

@@ -10,6 +10,7 @@ import type { Executor } from '../store.js';
 import type { AgentRow, AgentRowUpdate, AgentSecretRow, NewAgentRow } from '../tables.js';
 import { toBlock } from './blocks.js';
 import { toTool } from './tools.js';
+import { groupBy } from './group-by.js';
 
 export function toAgentRecord(row: AgentRow): AgentRecord {
   return {
@@ -111,17 +112,6 @@ function patchToRow(patch: AgentPatch): AgentRowUpdate {
 
 export type AgentOrderBy = 'created_at' | 'updated_at' | 'last_run_completion';
 
-
-function groupBy<T>(items: T[], key: (item: T) => string): Map<string, T[]> {
-  const groups = new Map<string, T[]>();
-  for (const item of items) {
-    const k = key(item);
-    const group = groups.get(k);
-    if (group) group.push(item);
-    else groups.set(k, [item]);
-  }
-  return groups;
-}
 
 export class AgentRepository {
   constructor(

@@ -3,6 +3,7 @@ import type { PageRequest } from '../../domain/pagination.js';
 import { newId } from '../../ids.js';
 import type { StoreDialect } from '../dialects/dialect.js';
 import { insertBatches } from '../insert-batches.js';
+import { groupBy } from './group-by.js';
 import { flag, fromFlag, now } from '../json.js';
 import { paginate } from '../pagination.js';
 import type { Executor } from '../store.js';
@@ -68,11 +69,9 @@ export class FileViewRepository {
 
   /** Every view of each agent, oldest first. */
   async ofAgents(agentIds: string[]): Promise<Map<string, FileView[]>> {
-    const byAgent = new Map<string, FileView[]>();
-    if (!agentIds.length) return byAgent;
+    if (!agentIds.length) return new Map();
     const rows = await this.views().where('file_agents.agent_id', 'in', agentIds).orderBy('file_agents.created_at').orderBy('file_agents.id').execute();
-    for (const view of rows.map(toView)) byAgent.set(view.agentId, [...(byAgent.get(view.agentId) ?? []), view]);
-    return byAgent;
+    return groupBy(rows.map(toView), (view) => view.agentId);
   }
 
   async page(agentId: string, filter: { isOpen?: boolean | null }, page: PageRequest): Promise<FileView[]> {

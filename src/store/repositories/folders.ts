@@ -9,6 +9,7 @@ import { countRows, paginate } from '../pagination.js';
 import type { Executor } from '../store.js';
 import type { FolderRow } from '../tables.js';
 import { ArchiveRepository } from './archives.js';
+import { groupBy } from './group-by.js';
 
 export function toFolder(row: FolderRow & { embedding_config: string | null }): Folder {
   return {
@@ -142,20 +143,14 @@ export class FolderRepository {
 
   /** The folders attached to each agent, in attachment order. */
   async ofAgents(agentIds: string[]): Promise<Map<string, Folder[]>> {
-    const byAgent = new Map<string, Folder[]>();
-    if (!agentIds.length) return byAgent;
-    const rows = await this.db
-      .selectFrom('agent_folders')
-      .innerJoin('folders', 'folders.id', 'agent_folders.folder_id')
-      .innerJoin('archives', 'archives.id', 'folders.archive_id')
-      .selectAll('folders')
-      .select('archives.embedding_config')
+    if (!agentIds.length) return new Map();
+    const rows = await this.folders()
+      .innerJoin('agent_folders', 'agent_folders.folder_id', 'folders.id')
       .select('agent_folders.agent_id')
       .where('agent_folders.agent_id', 'in', agentIds)
       .orderBy('agent_folders.created_at')
       .orderBy('folders.id')
       .execute();
-    for (const row of rows) byAgent.set(row.agent_id, [...(byAgent.get(row.agent_id) ?? []), toFolder(row)]);
-    return byAgent;
+    return new Map([...groupBy(rows, (row) => row.agent_id)].map(([agentId, group]) => [agentId, group.map(toFolder)]));
   }
 }
