@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { AgentType, JsonObject, ToolRule } from '../domain/agent.js';
+import type { Block } from '../domain/block.js';
 import type { ContentPart, StoredApproval, StoredToolReturn } from '../domain/message.js';
 import { isBuiltinTool, DEFAULT_RETURN_CHAR_LIMIT, type Tool, type ToolInput, type ToolPatch } from '../domain/tool.js';
 import { NotFoundError, NotImplementedError, ValidationError, type ValidationIssue } from '../errors.js';
@@ -14,7 +15,7 @@ import type { CreateBlockRequest } from '../schemas/blocks.js';
 import type { Repositories } from '../store/repositories/index.js';
 import type { ImportedMessage } from '../store/repositories/agent-files.js';
 import type { Store } from '../store/store.js';
-import type { ModelResolver } from './agents.js';
+import { secretsFrom, type ModelResolver } from './agents.js';
 import { blockInputFromRequest } from './blocks.js';
 import { INSTANCE_ID } from './run-supervisor.js';
 
@@ -123,8 +124,8 @@ export class AgentFileService {
 
     const { agentIds, fileIds, needsPrompt } = await this.store.transaction(async (repos) => {
       const toolIds = await this.importTools(repos, file.tools, options.overrideExistingTools);
-      const blockIds = new Map<string, string>();
-      for (const block of file.blocks) blockIds.set(block.id, (await repos.blocks.create(blockInputFromRequest(block as CreateBlockRequest))).id);
+      const blocks = new Map<string, Block>();
+      for (const block of file.blocks) blocks.set(block.id, await repos.blocks.create(blockInputFromRequest(block as CreateBlockRequest)));
       const { folderIds, fileIds } = await this.importFolders(repos, file, configs);
       const agentIds: string[] = [];
       const needsPrompt: string[] = [];
@@ -134,7 +135,7 @@ export class AgentFileService {
           llmConfig: configs.llm[index]!,
           embeddingConfig: configs.embedding[index]!,
           toolIds,
-          blockIds,
+          blocks,
           folderIds,
           fileIds,
         });
@@ -299,7 +300,8 @@ export class AgentFileService {
       llmConfig: JsonObject;
       embeddingConfig: JsonObject | null;
       toolIds: Map<string, string>;
-      blockIds: Map<string, string>;
+      /** The file's blocks as created, by their ids in the file. */
+      blocks: Map<string, Block>;
       folderIds: Map<string, string>;
       fileIds: Map<string, string>;
     },
@@ -338,12 +340,13 @@ export class AgentFileService {
       lastRunDurationMs: null,
       lastStopReason: null,
     });
-    for (const id of entry.block_ids ?? []) await repos.agents.attachBlock(agent.id, await repos.blocks.get(context.blockIds.get(id)!));
+    for (const id of entry.block_ids ?? []) await repos.agents.attachBlock(agent.id, context.blocks.get(id)!);
     for (const block of entry.memory_blocks ?? []) await repos.agents.attachBlock(agent.id, await repos.blocks.create(blockInputFromRequest(block as CreateBlockRequest)));
     const byName = await repos.tools.findByNames(entry.tools ?? []);
     await repos.agents.attachTools(agent.id, [...new Set([...(entry.tool_ids ?? []).map((id) => context.toolIds.get(id)!), ...byName.map((tool) => tool.id)])]);
     if (entry.tags?.length) await repos.agents.setTags(agent.id, entry.tags);
-    const secrets = this.secretsFor(entry, options.secrets ?? null);
+    // The file's secret names (their values are blank in exports) with the values given to the import.
+    const secrets = { ...secretsFrom(entry), ...(options.secrets ?? {}) };
     if (Object.keys(secrets).length) await repos.agents.setSecrets(agent.id, secrets);
 
     const folderIds = [...new Set([...(entry.source_ids ?? []), ...(entry.folder_ids ?? []), ...entry.files_agents.map((link) => link.source_id)])];
@@ -373,12 +376,6 @@ export class AgentFileService {
     await repos.agentFiles.insertMessages(messages);
     await repos.agents.setInContextMessageIds(conversationId, inContext);
     return { agentId: agent.id, promptMissing };
-  }
-
-  /** The file's secret names (their values are blank in exports) with the values given to the import. */
-  private secretsFor(entry: FileAgent, given: Record<string, string> | null): Record<string, string> {
-    const fromFile = { ...(entry.tool_exec_environment_variables ?? {}), ...(entry.secrets ?? {}) };
-    return { ...fromFile, ...(given ?? {}) };
   }
 
   private messagesFor(entry: FileAgent, agentId: string, conversationId: string, strip: boolean): { messages: ImportedMessage[]; inContext: string[] } {

@@ -46,7 +46,8 @@ export function relationshipsFromInclude(include: string[] | undefined): Set<Age
   return new Set(AGENT_RELATIONSHIPS.filter((relationship) => wanted.has(relationship)));
 }
 
-function secretsFrom(request: { secrets?: Record<string, string> | null; tool_exec_environment_variables?: Record<string, string> | null }) {
+/** The secrets a request sets (`secrets` wins over the older `tool_exec_environment_variables`); undefined when it sets none. */
+export function secretsFrom(request: { secrets?: Record<string, string> | null; tool_exec_environment_variables?: Record<string, string> | null }) {
   if (!request.secrets && !request.tool_exec_environment_variables) return undefined;
   return { ...(request.tool_exec_environment_variables ?? {}), ...(request.secrets ?? {}) };
 }
