@@ -3,14 +3,14 @@ import type { ExportedMessage, SnapshotFile, SnapshotFolder } from '../../agent-
 import { newId } from '../../ids.js';
 import type { StoreDialect } from '../dialects/dialect.js';
 import { insertBatches } from '../insert-batches.js';
-import { flag, fromFlag, now } from '../json.js';
+import { fromFlag, now } from '../json.js';
 import type { Executor } from '../store.js';
 import type { FileRow, FolderRow, MessageRow } from '../tables.js';
 import { toFile } from './files.js';
 import { toFolder } from './folders.js';
-import { toMessage, toMessageRow } from './messages.js';
+import { toMessage, toMessageRow, type ImportedApproval } from './messages.js';
 
-export type ImportedMessage = NewMessage & { id: string; createdAt: string; approve: boolean | null; approvalRequestId: string | null; denialReason: string | null };
+export type ImportedMessage = NewMessage & ImportedApproval & { id: string; createdAt: string };
 
 function toExportedMessage(row: MessageRow): ExportedMessage {
   return { ...toMessage(row), approve: fromFlag(row.approve), approvalRequestId: row.approval_request_id, denialReason: row.denial_reason };
@@ -78,14 +78,7 @@ export class AgentFileRepository {
     for (const chunk of insertBatches(messages)) {
       await this.db
         .insertInto('messages')
-        .values(
-          chunk.map((message) => ({
-            ...toMessageRow({ ...message, stepId: null, runId: null }, message.createdAt),
-            approve: flag(message.approve),
-            approval_request_id: message.approvalRequestId,
-            denial_reason: message.denialReason,
-          })),
-        )
+        .values(chunk.map((message) => toMessageRow(message, message.createdAt)))
         .execute();
     }
   }

@@ -32,8 +32,15 @@ export function toMessage(row: MessageRow): Message {
   };
 }
 
-/** The row a new message is stored as (approval columns empty: they come with imported messages only). */
-export function toMessageRow(message: NewMessage, at: string) {
+/** The columns of an approval response as an imported agent file gives them (new messages carry `approvals`). */
+export interface ImportedApproval {
+  approve?: boolean | null;
+  approvalRequestId?: string | null;
+  denialReason?: string | null;
+}
+
+/** The row a new message is stored as. */
+export function toMessageRow(message: NewMessage & ImportedApproval, at: string) {
   return {
     id: message.id ?? newId('message'),
     agent_id: message.agentId,
@@ -45,9 +52,9 @@ export function toMessageRow(message: NewMessage, at: string) {
     tool_call_id: message.toolCallId ?? null,
     tool_returns: encodeJsonOrNull(message.toolReturns),
     approvals: encodeJsonOrNull(message.approvals),
-    approve: null,
-    approval_request_id: null,
-    denial_reason: null,
+    approve: flag(message.approve ?? null),
+    approval_request_id: message.approvalRequestId ?? null,
+    denial_reason: message.denialReason ?? null,
     step_id: message.stepId ?? null,
     run_id: message.runId ?? null,
     otid: message.otid ?? null,
