@@ -48,31 +48,45 @@ function referenceIssues(file: AgentFile): ValidationIssue[] {
 
   const ids = (list: { id: string }[]) => new Set(list.map((entity) => entity.id));
   const tools = ids(file.tools);
-  const blocks = ids(file.blocks);
   const sources = ids(file.sources);
   const groups = ids(file.groups);
   const files = new Map(file.files.map((entry) => [entry.id, entry]));
+  const blockById = new Map(file.blocks.map((block) => [block.id, block]));
   const refer = (known: Set<string> | Map<string, unknown>, id: string, path: string, kind: string) => {
     if (!known.has(id)) issues.push({ path, message: `refers to ${kind} "${id}", which the file does not define` });
   };
 
-  const toolNames = new Map<string, number>();
-  file.tools.forEach((tool, index) => {
-    const first = toolNames.get(tool.name);
-    if (first !== undefined) issues.push({ path: `file.tools[${index}].name`, message: `duplicate tool name "${tool.name}" (also file.tools[${first}])` });
-    else toolNames.set(tool.name, index);
-  });
+  /** Flags each item whose key an earlier one already had: the store holds these unique. */
+  const unique = <T>(items: T[], keyOf: (item: T) => string | undefined, pathOf: (index: number) => string, say: (key: string, first: string) => string) => {
+    const first = new Map<string, string>();
+    items.forEach((item, index) => {
+      const key = keyOf(item);
+      if (key === undefined) return;
+      const earlier = first.get(key);
+      if (earlier) issues.push({ path: pathOf(index), message: say(key, earlier) });
+      else first.set(key, pathOf(index));
+    });
+  };
+  unique(file.tools, (tool) => tool.name, (index) => `file.tools[${index}].name`, (name, first) => `duplicate tool name "${name}" (also ${first})`);
+  unique(file.sources, (source) => source.name, (index) => `file.sources[${index}].name`, (name, first) => `duplicate source name "${name}" (also ${first})`);
+  unique(
+    file.files,
+    (entry) => `${entry.source_id}\u0000${entry.file_name}`,
+    (index) => `file.files[${index}].file_name`,
+    (key, first) => `duplicate file name "${key.split('\u0000')[1]}" in source "${key.split('\u0000')[0]}" (also ${first})`,
+  );
   file.files.forEach((entry, index) => refer(sources, entry.source_id, `file.files[${index}].source_id`, 'source'));
 
   file.agents.forEach((agent, a) => {
     const at = `file.agents[${a}]`;
     agent.tool_ids?.forEach((id, i) => refer(tools, id, `${at}.tool_ids[${i}]`, 'tool'));
-    agent.block_ids?.forEach((id, i) => refer(blocks, id, `${at}.block_ids[${i}]`, 'block'));
+    agent.block_ids?.forEach((id, i) => refer(blockById, id, `${at}.block_ids[${i}]`, 'block'));
     agent.source_ids?.forEach((id, i) => refer(sources, id, `${at}.source_ids[${i}]`, 'source'));
     agent.folder_ids?.forEach((id, i) => refer(sources, id, `${at}.folder_ids[${i}]`, 'source'));
     agent.group_ids?.forEach((id, i) => refer(groups, id, `${at}.group_ids[${i}]`, 'group'));
     const messages = ids(agent.messages);
     agent.in_context_message_ids.forEach((id, i) => refer(messages, id, `${at}.in_context_message_ids[${i}]`, 'message (of this agent)'));
+    unique(agent.files_agents, (link) => link.file_id, (i) => `${at}.files_agents[${i}].file_id`, (id, first) => `duplicate view of file "${id}" (also ${first})`);
     agent.files_agents.forEach((link, i) => {
       const path = `${at}.files_agents[${i}]`;
       refer(files, link.file_id, `${path}.file_id`, 'file');
@@ -81,18 +95,11 @@ function referenceIssues(file: AgentFile): ValidationIssue[] {
       if (target && target.source_id !== link.source_id) issues.push({ path: `${path}.source_id`, message: `is "${link.source_id}" but file "${link.file_id}" belongs to source "${target.source_id}"` });
       if (link.agent_id !== agent.id) issues.push({ path: `${path}.agent_id`, message: `is "${link.agent_id}" but the link sits under agent "${agent.id}"` });
     });
-    const labels = new Map<string, string>();
-    const blockById = new Map(file.blocks.map((block) => [block.id, block]));
     const held = [
       ...(agent.block_ids ?? []).map((id, i) => ({ label: blockById.get(id)?.label, path: `${at}.block_ids[${i}]` })),
       ...(agent.memory_blocks ?? []).map((block, i) => ({ label: block.label, path: `${at}.memory_blocks[${i}].label` })),
     ];
-    for (const { label, path } of held) {
-      if (label === undefined) continue;
-      const first = labels.get(label);
-      if (first) issues.push({ path, message: `duplicate block label "${label}" (also ${first}): an agent holds at most one block per label` });
-      else labels.set(label, path);
-    }
+    unique(held, (block) => block.label, (i) => held[i]!.path, (label, first) => `duplicate block label "${label}" (also ${first}): an agent holds at most one block per label`);
   });
   return issues;
 }

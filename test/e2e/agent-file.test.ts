@@ -239,6 +239,13 @@ describe.each(DIALECTS)('agent files on %s', (dialect) => {
       ['no agents list', () => JSON.stringify({ blocks: [] }), 422, 'file.agents'],
       ['a wrong id prefix', () => JSON.stringify({ ...minimalFile(), blocks: [{ id: 'blk-0', label: 'human', value: '' }] }), 422, 'file.blocks[0].id'],
       ['a duplicate id', () => { const file = minimalFile(); file.blocks.push({ id: 'block-0', label: 'persona', value: '' }); return JSON.stringify(file); }, 422, 'duplicate id "block-0"'],
+      ['two sources of one name', () => { const file = minimalFile(); file.sources = [{ id: 'source-0', name: 'docs' }, { id: 'source-1', name: 'docs' }]; return JSON.stringify(file); }, 422, 'file.sources[1].name'],
+      ['two files of one name in a source', () => {
+        const file = minimalFile();
+        file.sources = [{ id: 'source-0', name: 'docs' }];
+        file.files = [0, 1].map((index) => ({ id: `file-${index}`, source_id: 'source-0', file_name: 'docs/a.txt', content: 'a' }));
+        return JSON.stringify(file);
+      }, 422, 'file.files[1].file_name'],
       ['an unknown tool', () => { const file = minimalFile(); file.agents[0].tool_ids = ['tool-7']; return JSON.stringify(file); }, 422, 'file.agents[0].tool_ids[0]'],
       ['an unknown in-context message', () => { const file = minimalFile(); file.agents[0].in_context_message_ids = ['message-0', 'message-5']; return JSON.stringify(file); }, 422, 'message-5'],
       ['a file of an unknown source', () => JSON.stringify({ ...minimalFile(), files: [{ id: 'file-0', source_id: 'source-3', file_name: 'a.txt', content: 'a' }] }), 422, 'file.files[0].source_id'],
