@@ -99,7 +99,7 @@ export class AgentFolderService {
       const agent = await repos.agents.get(agentId);
       const view = await repos.fileViews.findByFile(agentId, fileId);
       if (!view) throw new NotFoundError('file', fileId, ` attached to agent ${agentId}`);
-      const [file] = await repos.files.findMany([fileId], { content: true });
+      const file = await repos.files.find(fileId, { content: true });
       return openFileView(repos, agentId, view, windowOfWholeFile({ fileName: view.fileName, content: file?.content ?? '' }), fileLimitsOf(agent).maxFilesOpen);
     });
   }
@@ -133,13 +133,14 @@ export async function attachFolderIn(repos: Repositories, agentId: string, folde
   if (!(await repos.folders.attach(agentId, folderId))) return;
   const tools = await repos.tools.findByNames([...FILE_TOOL_NAMES]);
   await repos.agents.attachTools(agentId, tools.map((tool) => tool.id));
-  const files = (await repos.files.findMany(await repos.files.idsInFolder(folderId), { content: true })).filter((file) => file.content != null);
-  files.sort((a, b) => a.createdAt.localeCompare(b.createdAt) || a.id.localeCompare(b.id));
+  const files = await repos.files.inFolder(folderId, { parsedOnly: true });
   await repos.fileViews.addClosed(agentId, files.map((file) => ({ fileId: file.id, folderId })));
   const { maxFilesOpen } = fileLimitsOf(agent);
+  // Only the files opened are read whole.
   for (const file of files.slice(0, maxFilesOpen)) {
     const view = await repos.fileViews.findByFile(agentId, file.id);
-    if (view) await openFileView(repos, agentId, view, windowOfWholeFile({ fileName: file.fileName, content: file.content! }), maxFilesOpen);
+    const content = (await repos.files.find(file.id, { content: true }))?.content ?? '';
+    if (view) await openFileView(repos, agentId, view, windowOfWholeFile({ fileName: file.fileName, content }), maxFilesOpen);
   }
 }
 

@@ -115,7 +115,7 @@ export class FileTools {
     let skipped = 0;
     for (const view of views) {
       if (matches.length >= GREP_MAX_COLLECTED) break;
-      const [file] = await this.store.repos.files.findMany([view.fileId], { content: true });
+      const file = await this.store.repos.files.find(view.fileId, { content: true });
       const content = file?.content ?? '';
       if (content.length > budget) {
         skipped += 1;

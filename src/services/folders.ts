@@ -171,7 +171,7 @@ export class FolderService {
       folders.map(async (folder) => ({
         folder,
         ...(byFolder.get(folder.id) ?? { fileCount: 0, totalSize: 0 }),
-        ...(detailed ? { files: await this.store.repos.files.findMany(await this.store.repos.files.idsInFolder(folder.id)) } : {}),
+        ...(detailed ? { files: await this.store.repos.files.inFolder(folder.id) } : {}),
       })),
     );
     return {

@@ -122,13 +122,16 @@ export class FileRepository {
     return rows.map((row) => row.id);
   }
 
-  async find(id: string, options: { content?: boolean } = {}): Promise<FolderFile | undefined> {
-    const row = await this.db
+  /** Files' metadata, and their text when asked for. */
+  private files(options: { content?: boolean }) {
+    return this.db
       .selectFrom('files')
       .select(METADATA_COLUMNS)
-      .$if(Boolean(options.content), (query) => query.select('content'))
-      .where('id', '=', id)
-      .executeTakeFirst();
+      .$if(Boolean(options.content), (query) => query.select('content'));
+  }
+
+  async find(id: string, options: { content?: boolean } = {}): Promise<FolderFile | undefined> {
+    const row = await this.files(options).where('id', '=', id).executeTakeFirst();
     return row ? toFile(row) : undefined;
   }
 
@@ -141,37 +144,26 @@ export class FileRepository {
 
   async findMany(ids: string[], options: { content?: boolean } = {}): Promise<FolderFile[]> {
     if (!ids.length) return [];
-    const rows = await this.db
-      .selectFrom('files')
-      .select(METADATA_COLUMNS)
-      .$if(Boolean(options.content), (query) => query.select('content'))
-      .where('id', 'in', ids)
+    return (await this.files(options).where('id', 'in', ids).execute()).map(toFile);
+  }
+
+  async list(folderId: string, page: PageRequest, options: { content?: boolean } = {}): Promise<FolderFile[]> {
+    return (await paginate(this.db, 'files', this.files(options).where('folder_id', '=', folderId), page)).map(toFile);
+  }
+
+  /** A folder's files, oldest first; `parsedOnly` leaves out those whose text is not extracted yet. */
+  async inFolder(folderId: string, options: { parsedOnly?: boolean } = {}): Promise<FolderFile[]> {
+    const rows = await this.files({})
+      .where('folder_id', '=', folderId)
+      .$if(Boolean(options.parsedOnly), (query) => query.where('content', 'is not', null))
+      .orderBy('created_at')
+      .orderBy('id')
       .execute();
     return rows.map(toFile);
   }
 
-  async list(folderId: string, page: PageRequest, options: { content?: boolean } = {}): Promise<FolderFile[]> {
-    const query = this.db
-      .selectFrom('files')
-      .select(METADATA_COLUMNS.map((column) => `files.${column}` as const))
-      .$if(Boolean(options.content), (q) => q.select('files.content'))
-      .where('files.folder_id', '=', folderId);
-    return (await paginate(this.db, 'files', query, page)).map(toFile);
-  }
-
-  async idsInFolder(folderId: string): Promise<string[]> {
-    const rows = await this.db.selectFrom('files').select('id').where('folder_id', '=', folderId).orderBy('created_at').orderBy('id').execute();
-    return rows.map((row) => row.id);
-  }
-
   async findByOriginalName(folderId: string, originalFileName: string): Promise<FolderFile | undefined> {
-    const row = await this.db
-      .selectFrom('files')
-      .select(METADATA_COLUMNS)
-      .where('folder_id', '=', folderId)
-      .where('original_file_name', '=', originalFileName)
-      .orderBy('created_at')
-      .executeTakeFirst();
+    const row = await this.files({}).where('folder_id', '=', folderId).where('original_file_name', '=', originalFileName).orderBy('created_at').executeTakeFirst();
     return row ? toFile(row) : undefined;
   }
 
