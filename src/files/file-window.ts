@@ -69,8 +69,13 @@ export function fileWindow(content: string, fileName: string, offset?: number | 
   };
 }
 
+/** What an agent sees of a file: its open window cut to the per-file limit; nothing while it is closed. */
+export function visibleText(view: { isOpen: boolean; visibleContent: string | null }, limit: number): string {
+  return view.isOpen && view.visibleContent ? limitVisible(view.visibleContent, limit) : '';
+}
+
 /** Cuts what an open file shows to the per-file limit, ending with a note saying how to read on. */
-export function limitVisible(visible: string, limit: number): string {
+function limitVisible(visible: string, limit: number): string {
   if (visible.length <= limit) return visible;
   const note = `...[TRUNCATED]\n${FILE_TRUNCATED_NOTE}`;
   return visible.slice(0, Math.max(0, limit - note.length)) + note;

@@ -1,7 +1,7 @@
 import type { ToolRule } from '../domain/agent.js';
 import type { Block } from '../domain/block.js';
 import type { DirectoryView } from '../domain/folder.js';
-import { limitVisible } from '../files/file-window.js';
+import { visibleText } from '../files/file-window.js';
 import { dateTimeFormat } from './time-format.js';
 
 export interface MemoryMetadata {
@@ -137,7 +137,7 @@ function renderDirectories(directories: Directories): string {
     if (folder.description) lines.push(`<description>${folder.description}</description>`);
     if (folder.instructions) lines.push(`<instructions>${folder.instructions}</instructions>`);
     for (const file of files) {
-      const value = file.isOpen && file.visibleContent ? limitVisible(file.visibleContent, limit) : '';
+      const value = visibleText(file, limit);
       lines.push(`<file status="${value ? 'open' : 'closed'}" name="${file.fileName}">`, '<metadata>', '- read_only=true', `- chars_current=${value.length}`, `- chars_limit=${limit}`, '</metadata>');
       if (value) lines.push('<value>', value, '</value>');
       lines.push('</file>');

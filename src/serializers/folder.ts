@@ -1,5 +1,5 @@
 import type { FileView, Folder, FolderFile } from '../domain/folder.js';
-import { limitVisible } from '../files/file-window.js';
+import { visibleText } from '../files/file-window.js';
 
 /** Letta's Folder (and, under the older paths, Source: the same fields). */
 export function toFolderWire(folder: Folder) {
@@ -64,7 +64,7 @@ export function toFileBlockWire(view: FileView, perFileViewWindowCharLimit: numb
   return {
     id: view.id,
     label: view.fileName,
-    value: view.isOpen && view.visibleContent ? limitVisible(view.visibleContent, perFileViewWindowCharLimit) : '',
+    value: visibleText(view, perFileViewWindowCharLimit),
     limit: perFileViewWindowCharLimit,
     description: null,
     metadata: {},

@@ -2,7 +2,7 @@ import type { AgentRecord } from '../domain/agent.js';
 import type { DirectoryView, FileView, Folder } from '../domain/folder.js';
 import type { PageRequest } from '../domain/pagination.js';
 import { NotFoundError } from '../errors.js';
-import { fileLimitsOf, fileWindow } from '../files/file-window.js';
+import { fileLimitsOf, fileWindow, type FileWindow } from '../files/file-window.js';
 import type { Directories } from '../memory/compile-system-prompt.js';
 import type { Repositories } from '../store/repositories/index.js';
 import type { Store } from '../store/store.js';
@@ -28,14 +28,14 @@ export async function openFileView(
   repos: Repositories,
   agentId: string,
   view: FileView,
-  window: { visibleContent: string; startLine: number | null; endLine: number | null },
+  window: FileWindow,
   maxFilesOpen: number,
 ): Promise<string[]> {
   const others = (await repos.fileViews.ofAgent(agentId)).filter((other) => other.isOpen && other.fileId !== view.fileId);
   const excess = others.length - (maxFilesOpen - 1);
   const evicted = excess > 0 ? [...others].sort((a, b) => a.lastAccessedAt.localeCompare(b.lastAccessedAt) || a.id.localeCompare(b.id)).slice(0, excess) : [];
   await repos.fileViews.close(agentId, evicted.map((other) => other.fileId));
-  await repos.fileViews.open(agentId, view.fileId, window);
+  await repos.fileViews.open(agentId, view.fileId, { visibleContent: window.text, startLine: window.startLine, endLine: window.endLine });
   return evicted.map((other) => other.fileName);
 }
 
@@ -52,8 +52,8 @@ export async function showNewFile(repos: Repositories, folderId: string, file: {
   }
 }
 
-function windowOfWholeFile(file: { fileName: string; content: string }) {
-  return { visibleContent: fileWindow(file.content, file.fileName).text, startLine: null, endLine: null };
+function windowOfWholeFile(file: { fileName: string; content: string }): FileWindow {
+  return fileWindow(file.content, file.fileName);
 }
 
 export interface AgentFilePage {

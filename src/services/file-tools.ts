@@ -80,7 +80,7 @@ export class FileTools {
       await repos.fileViews.close(agentId, closedOthers.map((view) => view.fileId));
       const evicted: string[] = [];
       for (const { view, window } of windows) {
-        evicted.push(...(await openFileView(repos, agentId, view, { visibleContent: window.text, startLine: window.startLine, endLine: window.endLine }, maxFilesOpen)));
+        evicted.push(...(await openFileView(repos, agentId, view, window, maxFilesOpen)));
       }
       const summaries = windows.map(({ request, view }) => {
         const range = request.offset != null ? ` (lines ${request.offset + 1}-${request.length != null ? request.offset + request.length : 'end'})` : '';
