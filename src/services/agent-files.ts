@@ -17,6 +17,7 @@ import type { ImportedMessage } from '../store/repositories/agent-files.js';
 import type { Store } from '../store/store.js';
 import { secretsFrom, type ModelResolver } from './agents.js';
 import { blockInputFromRequest } from './blocks.js';
+import { checkJsonSchema } from './tools.js';
 import { INSTANCE_ID } from './run-supervisor.js';
 
 export interface ExportOptions {
@@ -224,7 +225,18 @@ export class AgentFileService {
     if (missing) throw new NotImplementedError(`The built-in tool "${missing.name}" (${missing.tool_type}, file.tools[${file.tools.indexOf(missing)}])`);
     const issues: ValidationIssue[] = [];
     file.tools.forEach((tool, index) => {
-      if (!isBuiltinTool({ toolType: tool.tool_type }) && !tool.json_schema) issues.push({ path: `file.tools[${index}].json_schema`, message: 'is required for a custom tool' });
+      if (isBuiltinTool({ toolType: tool.tool_type })) return;
+      if (!tool.json_schema) {
+        issues.push({ path: `file.tools[${index}].json_schema`, message: 'is required for a custom tool' });
+        return;
+      }
+      // The checks POST /v1/tools makes of a schema.
+      try {
+        checkJsonSchema(tool.json_schema);
+      } catch (error) {
+        if (!(error instanceof ValidationError)) throw error;
+        issues.push(...error.issues.map((issue) => ({ ...issue, path: `file.tools[${index}].${issue.path}` })));
+      }
     });
     const names = file.agents.flatMap((agent) => agent.tools ?? []);
     const existing = new Set((await this.store.repos.tools.findByNames(names)).map((tool) => tool.name));

@@ -58,7 +58,8 @@ function checkParameters(value: unknown, path: string, issues: ValidationIssue[]
 }
 
 /** A client's `json_schema`: it needs a usable function name and object parameters. */
-function checkJsonSchema(schema: Record<string, unknown>): ToolJsonSchema {
+/** Checks a tool's JSON schema as a model will see it; issues are named under `json_schema`. */
+export function checkJsonSchema(schema: Record<string, unknown>): ToolJsonSchema {
   const issues: ValidationIssue[] = [];
   if (typeof schema.name !== 'string' || !TOOL_NAME.test(schema.name)) {
     issues.push({ path: 'json_schema.name', message: 'must be a function name of 1 to 64 letters, digits, "_" or "-"' });

@@ -246,6 +246,11 @@ describe.each(DIALECTS)('agent files on %s', (dialect) => {
         file.files = [0, 1].map((index) => ({ id: `file-${index}`, source_id: 'source-0', file_name: 'docs/a.txt', content: 'a' }));
         return JSON.stringify(file);
       }, 422, 'file.files[1].file_name'],
+      ['a tool schema without a name', () => {
+        const file = minimalFile();
+        file.tools = [{ id: 'tool-0', name: 'roll', tool_type: 'custom', source_type: 'python', source_code: 'def roll():\n    return 4', json_schema: { parameters: { type: 'object', properties: {} } } }];
+        return JSON.stringify(file);
+      }, 422, 'file.tools[0].json_schema.name'],
       ['an unknown tool', () => { const file = minimalFile(); file.agents[0].tool_ids = ['tool-7']; return JSON.stringify(file); }, 422, 'file.agents[0].tool_ids[0]'],
       ['an unknown in-context message', () => { const file = minimalFile(); file.agents[0].in_context_message_ids = ['message-0', 'message-5']; return JSON.stringify(file); }, 422, 'message-5'],
       ['a file of an unknown source', () => JSON.stringify({ ...minimalFile(), files: [{ id: 'file-0', source_id: 'source-3', file_name: 'a.txt', content: 'a' }] }), 422, 'file.files[0].source_id'],
