@@ -127,8 +127,9 @@ export class FolderService {
       if (patch.name != null && patch.name !== folder.name && (await repos.folders.findByName(patch.name))) {
         throw new ConflictError(`A folder named "${patch.name}" already exists`, 'FOLDER_NAME_TAKEN');
       }
-      if (patch.embedding_config && (await repos.passages.countByArchive([folder.archiveId])) > 0) {
-        throw ValidationError.field('embedding_config', 'cannot change while the folder holds embedded files (their vectors would no longer compare); make a new folder');
+      // Files waiting to be embedded would be embedded with the old model, the others are already.
+      if (patch.embedding_config && (await repos.files.statsByFolder([folderId])).get(folderId)?.fileCount) {
+        throw ValidationError.field('embedding_config', 'cannot change while the folder holds files (their vectors would no longer compare); make a new folder');
       }
       if (patch.embedding_config) await repos.archives.update(folder.archiveId, { embeddingConfig: patch.embedding_config });
       return repos.folders.update(folderId, {

@@ -106,6 +106,16 @@ describe.each(DIALECTS)('folders and files on %s', (dialect) => {
     expect(done.processing_status, done.error_message ?? '').toBe('completed');
     expect(done.total_chunks).toBeGreaterThan(64);
     expect((await server.client.folders.retrieve(folder.id)).embedding_config).toMatchObject({ embedding_dim: 512 });
+    // Its files' vectors are of this model: the model cannot change under them.
+    await expectApiError(server.client.folders.update(folder.id, { embedding_config: { ...embedding_config, embedding_dim: 512, embedding_model: 'other' } as any }), 422, 'embedding_config');
+    const waiting = await newFolder();
+    await server.context.store.repos.files.insertMany(
+      [{ folderId: waiting.id, fileName: `${waiting.name}/later.txt`, originalFileName: 'later.txt', filePath: null, fileType: 'text/plain', fileSize: 5, fileCreationDate: null, fileLastModifiedDate: null, processingStatus: 'pending', errorMessage: null, totalChunks: null, chunksEmbedded: null, content: 'later' }],
+      'another-process',
+    );
+    await expectApiError(server.client.folders.update(waiting.id, { embedding_config: { ...embedding_config, embedding_dim: 512 } as any }), 422, 'embedding_config');
+    const empty = await newFolder();
+    expect((await server.client.folders.update(empty.id, { embedding_config: { ...embedding_config, embedding_dim: 512 } as any })).embedding_config).toMatchObject({ embedding_dim: 512, embedding_chunk_size: 16 });
     await expectApiError(newFolder({ embedding_config: { ...embedding_config, embedding_chunk_size: 4 } }), 422, 'embedding_config.embedding_chunk_size');
   });
 
