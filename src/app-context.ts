@@ -59,7 +59,8 @@ export async function createAppContext(config: Config): Promise<AppContext> {
     const vectors = passageVectorsFor(store);
     const archives = new ArchiveService(store, embeddings, vectors, models);
     const fileTools = new FileTools(store, archives);
-    const tools = new ToolService(store, sandbox, archives, fileTools);
+    const toolServices = { sandbox, archives, files: fileTools, web: { exaApiKey: config.exaApiKey } };
+    const tools = new ToolService(store, toolServices);
     const fileProcessor = new FileProcessor();
     const ingestion = new FileIngestion(store, fileProcessor, archives, (message, error) => console.error(`[mnemo] ${message}`, error ?? ''));
     const folders = new FolderService(store, archives, ingestion, vectors);
@@ -67,7 +68,7 @@ export async function createAppContext(config: Config): Promise<AppContext> {
     const supervisor = new RunSupervisor(store);
     await supervisor.start();
     const agents = new AgentService(store, models);
-    const messages = new MessageService(store, new ProviderRegistry(config.providers), models, new AgentLocks(), sandbox, archives, fileTools);
+    const messages = new MessageService(store, new ProviderRegistry(config.providers), models, new AgentLocks(), toolServices);
     const schedules = new ScheduleService(store, messages, config.schedulePollMs, (message, error) => console.error(`[mnemo] ${message}`, error ?? ''));
     schedules.start();
     return { config, store, models, agents, blocks: new BlockService(store), identities: new IdentityService(store, agents), messages, runStreams: new RunStreams(store),

@@ -34,6 +34,8 @@ export interface Config {
   schedulePollMs: number;
   /** The largest file an upload or agent-file import may carry (bytes). */
   maxUploadBytes: number;
+  /** Exa's API key for the web_search tool (`EXA_API_KEY`, as Letta reads it). */
+  exaApiKey?: string;
   logLevel: string;
 }
 
@@ -90,6 +92,7 @@ export function configFromEnv(env: Env = process.env): Config {
     },
     schedulePollMs: positiveInteger(env, 'MNEMO_SCHEDULE_POLL_MS', 1_000),
     maxUploadBytes: positiveInteger(env, 'MNEMO_MAX_UPLOAD_MB', 50) * 1024 * 1024,
+    exaApiKey: nonEmpty(env.EXA_API_KEY),
     logLevel: nonEmpty(env.MNEMO_LOG_LEVEL) ?? 'info',
   };
 }

@@ -17,16 +17,14 @@ import type { ApprovalCreate, SendMessagesRequest } from '../schemas/messages.js
 import type { ModelResolver } from './agents.js';
 import { pendingApprovalIn, resumeCalls, type PendingApproval } from './approvals.js';
 import { directoriesOf } from './agent-folders.js';
-import { archivalStats, type ArchiveService } from './archives.js';
-import type { FileTools } from './file-tools.js';
+import { archivalStats } from './archives.js';
 import { renderAvailableSkills, type ClientSkill } from '../memory/available-skills.js';
 import { ContextWindowCache } from './context-window-cache.js';
 import { RunContext } from './run-context.js';
 import { INSTANCE_ID } from './run-supervisor.js';
 import { stepMessages } from './step-messages.js';
-import { AgentToolRunner } from './tool-runner.js';
+import { AgentToolRunner, type ToolRunnerServices } from './tool-runner.js';
 import type { Store } from '../store/store.js';
-import type { ToolSandbox } from '../tools/sandbox/index.js';
 
 
 export interface SendResult {
@@ -144,9 +142,7 @@ export class MessageService {
     private readonly providers: ProviderRegistry,
     private readonly models: ModelResolver,
     private readonly locks: AgentLocks,
-    private readonly sandbox: ToolSandbox,
-    private readonly archives: ArchiveService,
-    private readonly fileTools: FileTools,
+    private readonly toolServices: ToolRunnerServices,
   ) {}
 
   async send(agentId: string, request: SendMessagesRequest, conversationId?: string): Promise<SendResult> {
@@ -319,7 +315,7 @@ export class MessageService {
     const clientTools = client.tools;
     const repos = this.store.repos;
     const conversationId = context.conversationId;
-    const runner = new AgentToolRunner(repos, this.sandbox, this.archives, this.fileTools, agentId);
+    const runner = new AgentToolRunner(repos, this.toolServices, agentId);
     let agent: AgentRecord | undefined;
     let agentTools: AgentTool[] | undefined;
     let toolsByName = new Map<string, AgentTool>();

@@ -7,6 +7,7 @@ import type { Repositories } from '../store/repositories/index.js';
 import type { ArchiveService } from './archives.js';
 import type { FileTools } from './file-tools.js';
 import { executeBuiltinTool, limitToolResult } from '../tools/builtin/executor.js';
+import type { WebToolOptions } from '../tools/builtin/web.js';
 import { typescriptParameterOrder, type SandboxJob, type ToolSandbox } from '../tools/sandbox/index.js';
 
 /** What `conversation_search` looks through when no roles are named. */
@@ -41,13 +42,19 @@ export async function runUserTool(sandbox: ToolSandbox, tool: Pick<Tool, 'name' 
   return { ok: result.ok, result: limitToolResult(result.result, tool.returnCharLimit ?? DEFAULT_RETURN_CHAR_LIMIT), stdout: result.stdout, stderr: result.stderr };
 }
 
+/** What running an agent's tools takes besides the store. */
+export interface ToolRunnerServices {
+  sandbox: ToolSandbox;
+  archives: ArchiveService;
+  files: FileTools;
+  web: WebToolOptions;
+}
+
 /** Runs one of an agent's tools by name: built-in tools in process, user tools in the sandbox. */
 export class AgentToolRunner {
   constructor(
     private readonly repos: Repositories,
-    private readonly sandbox: ToolSandbox,
-    private readonly archives: ArchiveService,
-    private readonly files: FileTools,
+    private readonly services: ToolRunnerServices,
     private readonly agentId: string,
   ) {}
 
@@ -58,11 +65,12 @@ export class AgentToolRunner {
       }
       const context = await this.userContext();
       // As Letta does, tools also learn which agent and tool they run as.
-      return runUserTool(this.sandbox, tool, args, { ...context, env: { ...context.env, LETTA_AGENT_ID: this.agentId, LETTA_TOOL_ID: tool.id } });
+      return runUserTool(this.services.sandbox, tool, args, { ...context, env: { ...context.env, LETTA_AGENT_ID: this.agentId, LETTA_TOOL_ID: tool.id } });
     }
     const outcome = await executeBuiltinTool(name, args, {
       agentId: this.agentId,
-      files: this.files,
+      files: this.services.files,
+      web: this.services.web,
       blockByLabel: async (label) => {
         const blockId = await this.repos.agents.blockIdByLabel(this.agentId, label);
         return blockId ? this.repos.blocks.get(blockId) : undefined;
@@ -71,10 +79,10 @@ export class AgentToolRunner {
         await this.repos.blocks.update(block.id, { value });
       },
       insertPassage: async (text, tags) => {
-        await this.archives.insertForAgent(this.agentId, { text, tags });
+        await this.services.archives.insertForAgent(this.agentId, { text, tags });
       },
       searchPassages: async (query) => {
-        const { timezone, hits } = await this.archives.searchForAgent(this.agentId, { ...query, fields: { start: 'start_datetime', end: 'end_datetime' } });
+        const { timezone, hits } = await this.services.archives.searchForAgent(this.agentId, { ...query, fields: { start: 'start_datetime', end: 'end_datetime' } });
         return hits.map((hit) => toArchivalSearchResult(hit.passage, timezone));
       },
       searchMessages: async ({ text, roles, startDate, endDate, limit }) => {

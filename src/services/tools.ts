@@ -17,11 +17,8 @@ import type { ToolListFilter } from '../domain/tool.js';
 import type { Store } from '../store/store.js';
 import { BUILTIN_TOOLS, builtinJsonSchema } from '../tools/builtin/catalog.js';
 import { derivePythonToolSchema, PythonSchemaError } from '../tools/python-schema.js';
-import type { ToolSandbox } from '../tools/sandbox/index.js';
 import { pageInMemory } from './blocks.js';
-import type { ArchiveService } from './archives.js';
-import type { FileTools } from './file-tools.js';
-import { AgentToolRunner, runUserTool } from './tool-runner.js';
+import { AgentToolRunner, runUserTool, type ToolRunnerServices } from './tool-runner.js';
 
 /** What a model sees of a tool: its name, description and parameters. */
 interface ToolSignature {
@@ -160,9 +157,7 @@ function listAgents(agentIds: string[]): string {
 export class ToolService {
   constructor(
     private readonly store: Store,
-    private readonly sandbox: ToolSandbox,
-    private readonly archives: ArchiveService,
-    private readonly fileTools: FileTools,
+    private readonly runners: ToolRunnerServices,
   ) {}
 
   /** Makes sure every built-in tool exists with its current schema (run at start-up). */
@@ -269,7 +264,7 @@ export class ToolService {
     const signature = await signatureOf({ sourceCode: request.source_code, sourceType, jsonSchema, argsJsonSchema: request.args_json_schema });
     const name = request.name ?? signature.name;
     const outcome = await runUserTool(
-      this.sandbox,
+      this.runners.sandbox,
       {
         name,
         sourceType,
@@ -331,7 +326,7 @@ export class ToolService {
   async runForAgent(agentId: string, toolName: string, args: Record<string, unknown>): Promise<ToolOutcome> {
     await this.store.repos.agents.assertExists(agentId);
     const tool = await this.attachedTool(this.store.repos, agentId, toolName);
-    return new AgentToolRunner(this.store.repos, this.sandbox, this.archives, this.fileTools, agentId).run(tool, toolName, args);
+    return new AgentToolRunner(this.store.repos, this.runners, agentId).run(tool, toolName, args);
   }
 
   private async attachedTool(repos: Repositories, agentId: string, toolName: string): Promise<Tool> {

@@ -3,7 +3,7 @@ import type { ToolOutcome } from '../../engine/agent-loop.js';
 import { MnemoError } from '../../errors.js';
 import { applyMemoryEdit, labelOf, MEMORY_EDIT_TOOLS, ToolFailure } from './memory.js';
 import { FileToolError, type FileTools, type OpenRequest } from '../../services/file-tools.js';
-import { fetchWebpage, webSearch } from './web.js';
+import { fetchWebpage, webSearch, type WebToolOptions } from './web.js';
 
 /** What built-in tools may touch: the agent's memory and its message history. */
 export interface BuiltinToolPorts {
@@ -15,6 +15,8 @@ export interface BuiltinToolPorts {
   searchPassages(query: { query: string; topK: number; tags?: string[]; tagMatchMode?: 'any' | 'all'; start?: string; end?: string }): Promise<{ id: string; timestamp: string; content: string; tags: string[] }[]>;
   /** The file tools (open_files, grep_files, semantic_search_files) over the agent's attached folders. */
   files: Pick<FileTools, 'openFiles' | 'grepFiles' | 'semanticSearchFiles'>;
+  /** web_search's key and the web tools' settings. */
+  web: WebToolOptions;
 }
 
 export const SEND_MESSAGE_RESULT = 'Sent message successfully.';
@@ -114,11 +116,10 @@ export async function executeBuiltinTool(name: string, args: Record<string, unkn
       case 'semantic_search_files':
         if (typeof args.query !== 'string') throw new ToolFailure('query must be what to look for');
         return { ok: true, result: await ports.files.semanticSearchFiles(ports.agentId, args.query, optionalInteger(args.limit, 'limit')) };
-      // As in Letta, web_search takes its Exa key from the server's environment.
       case 'web_search':
-        return { ok: true, result: await webSearch(args, { exaApiKey: process.env.EXA_API_KEY }) };
+        return { ok: true, result: await webSearch(args, ports.web) };
       case 'fetch_webpage':
-        return { ok: true, result: await fetchWebpage(args, {}) };
+        return { ok: true, result: await fetchWebpage(args, ports.web) };
       default:
         throw new ToolFailure(`The tool ${name} is not available on this server yet`);
     }
