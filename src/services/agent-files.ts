@@ -47,9 +47,10 @@ export interface FileReindexer {
 interface ResolvedConfigs {
   llm: JsonObject[];
   embedding: (JsonObject | null)[];
-  /** For folders: the override (when `overridesFolders`), else the fallback for folders without one. */
-  folderEmbedding: JsonObject | null;
-  overridesFolders: boolean;
+  /** The embedding config the import gives every folder, if it names one. */
+  folderOverride: JsonObject | null;
+  /** For folders without a config of their own (when they need it and nothing overrides). */
+  folderFallback: JsonObject | null;
 }
 
 function contentOf(content: FileMessage['content']): ContentPart[] {
@@ -214,7 +215,7 @@ export class AgentFileService {
     const needsFallback = !embeddingOverride && file.sources.some((source) => !source.embedding_config);
     const folderFallback = needsFallback ? (embedding.find(Boolean) ?? (await this.models.embeddingConfigFor(OFFLINE_EMBEDDING_HANDLE))) : null;
     if (issues.length) throw new ValidationError(issues);
-    return { llm, embedding, folderEmbedding: embeddingOverride ?? folderFallback, overridesFolders: Boolean(embeddingOverride) };
+    return { llm, embedding, folderOverride: embeddingOverride, folderFallback };
   }
 
   /** Built-in tools are this server's own: a file may use them by name, but only those that exist here. */
@@ -274,7 +275,7 @@ export class AgentFileService {
     const folderIds = new Map<string, string>();
     for (const source of file.sources) {
       const name = taken.has(source.name) ? `${source.name}_${randomBytes(4).toString('hex')}` : source.name;
-      const embeddingConfig = configs.overridesFolders ? configs.folderEmbedding! : ((source.embedding_config as JsonObject | null | undefined) ?? configs.folderEmbedding!);
+      const embeddingConfig = configs.folderOverride ?? (source.embedding_config as JsonObject | null | undefined) ?? configs.folderFallback!;
       folderIds.set(
         source.id,
         (await repos.folders.create({ name, description: source.description ?? null, instructions: source.instructions ?? null, metadata: source.metadata ?? null, embeddingConfig })).id,
