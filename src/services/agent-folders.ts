@@ -139,8 +139,9 @@ export async function attachFolderIn(repos: Repositories, agentId: string, folde
   // Only the files opened are read whole.
   for (const file of files.slice(0, maxFilesOpen)) {
     const view = await repos.fileViews.findByFile(agentId, file.id);
+    if (!view) continue;
     const content = (await repos.files.find(file.id, { content: true }))?.content ?? '';
-    if (view) await openFileView(repos, agentId, view, windowOfWholeFile({ fileName: file.fileName, content }), maxFilesOpen);
+    await openFileView(repos, agentId, view, windowOfWholeFile({ fileName: file.fileName, content }), maxFilesOpen);
   }
 }
 
